@@ -1,0 +1,61 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Config } from './config/env.ts';
+import { toPublicError } from './lib/error-mapping.ts';
+import configPlugin from './plugins/app/config.ts';
+import databasePlugin from './plugins/app/database.ts';
+import mediasoupPlugin from './plugins/app/mediasoup.ts';
+import socketIoPlugin from './plugins/app/socket-io.ts';
+import demoData from './features/demo-data/index.ts';
+import echoTest from './features/echo-test/index.ts';
+import health from './features/health/index.ts';
+import media from './features/media/index.ts';
+import units from './features/units/index.ts';
+import webClient from './features/web-client/index.ts';
+
+export type BuildAppOptions = {
+	/** Pino options override, e.g. { level: 'silent' } in tests. */
+	logger?: { level: string };
+};
+
+/**
+ * Assembles the application: shared singletons first (config, database, mediasoup workers,
+ * socket.io), then features, each an encapsulated plugin that owns its routes and socket handlers.
+ */
+export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+	const app = Fastify({
+		logger: options.logger ?? { level: config.logLevel },
+		bodyLimit: 1024 * 1024,
+		// Idle keep-alive connections must not hold shutdown open.
+		forceCloseConnections: 'idle',
+		requestTimeout: 30000,
+	});
+
+	app.setErrorHandler((error: FastifyError, request, reply) => {
+		if (error.validation) {
+			return reply.code(400).send({ code: 'invalid_payload', message: error.message });
+		}
+		const statusFromFastify = error.statusCode;
+		if (statusFromFastify && statusFromFastify >= 400 && statusFromFastify < 500 && !(error instanceof TypeError)) {
+			const code = statusFromFastify === 413 ? 'payload_too_large' : statusFromFastify === 429 ? 'rate_limited' : 'invalid_payload';
+			return reply.code(statusFromFastify).send({ code, message: error.message });
+		}
+		const { statusCode, error: body } = toPublicError(error, request.log);
+		return reply.code(statusCode).send(body);
+	});
+	app.setNotFoundHandler((request, reply) =>
+		reply.code(404).send({ code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` })
+	);
+
+	await app.register(configPlugin, { config });
+	await app.register(databasePlugin);
+	await app.register(mediasoupPlugin);
+	await app.register(socketIoPlugin);
+
+	await app.register(demoData);
+	await app.register(health);
+	await app.register(units);
+	await app.register(media);
+	await app.register(echoTest);
+	await app.register(webClient);
+	return app;
+}

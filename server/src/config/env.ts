@@ -1,0 +1,185 @@
+import { availableParallelism, networkInterfaces } from 'node:os';
+import { isIP } from 'node:net';
+import { ConfigError } from '../lib/errors.ts';
+import { databaseFile } from './database-file.ts';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const WORKER_LOG_LEVELS = ['debug', 'warn', 'error', 'none'] as const;
+const SYNCHRONOUS = ['FULL', 'NORMAL'] as const;
+
+type Variable<T> = {
+	description: string;
+	/** Shown in the README's configuration table. */
+	defaultText: string;
+	parse: (raw: string | undefined, env: NodeJS.ProcessEnv) => T;
+};
+
+function integer(min: number, max: number, fallback: () => number) {
+	return (raw: string | undefined): number => {
+		if (raw === undefined || raw === '') {
+			return fallback();
+		}
+		const value = Number(raw);
+		if (!Number.isInteger(value) || value < min || value > max) {
+			throw new Error(`must be an integer from ${min} to ${max}`);
+		}
+		return value;
+	};
+}
+
+function oneOf<const T extends readonly string[]>(choices: T, fallback: T[number]) {
+	return (raw: string | undefined): T[number] => {
+		const value = raw === undefined || raw === '' ? fallback : raw;
+		if (!choices.includes(value)) {
+			throw new Error(`must be one of ${choices.join(', ')}`);
+		}
+		return value;
+	};
+}
+
+function boolean(fallback: boolean) {
+	return (raw: string | undefined): boolean => {
+		if (raw === undefined || raw === '') {
+			return fallback;
+		}
+		if (['1', 'true', 'yes'].includes(raw.toLowerCase())) {
+			return true;
+		}
+		if (['0', 'false', 'no'].includes(raw.toLowerCase())) {
+			return false;
+		}
+		throw new Error('must be true or false');
+	};
+}
+
+function ip(fallback: string) {
+	return (raw: string | undefined): string => {
+		const value = raw === undefined || raw === '' ? fallback : raw;
+		if (isIP(value) === 0) {
+			throw new Error('must be an IPv4 or IPv6 address');
+		}
+		return value;
+	};
+}
+
+/** The first non-internal IPv4 address: what a browser on the LAN can reach when nothing is configured. */
+function guessAnnouncedAddress(): string {
+	for (const list of Object.values(networkInterfaces())) {
+		for (const info of list ?? []) {
+			if (info.family === 'IPv4' && !info.internal) {
+				return info.address;
+			}
+		}
+	}
+	return '127.0.0.1';
+}
+
+/** Every environment variable the server reads. The README's configuration table mirrors this. */
+export const variables = {
+	HOST: { description: 'Address the HTTP server listens on', defaultText: '0.0.0.0', parse: (raw) => raw || '0.0.0.0' },
+	PORT: { description: 'HTTP port', defaultText: '8080', parse: integer(0, 65535, () => 8080) },
+	DATA_DIR: {
+		description: 'Folder for the SQLite database (giaoban.db) and stored files',
+		defaultText: './data',
+		parse: (_raw, env) => databaseFile(env),
+	},
+	LOG_LEVEL: { description: 'pino log level', defaultText: 'info', parse: oneOf(LOG_LEVELS, 'info') },
+	MEDIASOUP_WORKERS: {
+		description: 'Number of mediasoup worker processes (one per core is right for an SFU)',
+		defaultText: 'number of CPU cores',
+		parse: integer(1, 64, () => availableParallelism()),
+	},
+	MEDIASOUP_LOG_LEVEL: {
+		description: 'Log level of the mediasoup workers',
+		defaultText: 'warn',
+		parse: oneOf(WORKER_LOG_LEVELS, 'warn'),
+	},
+	RTC_LISTEN_IP: {
+		description: 'Address the WebRTC servers bind (UDP and TCP)',
+		defaultText: '0.0.0.0',
+		parse: ip('0.0.0.0'),
+	},
+	RTC_ANNOUNCED_ADDRESS: {
+		description: 'Address put in ICE candidates: the public or LAN address browsers reach',
+		defaultText: 'RTC_LISTEN_IP, or the first LAN IPv4 when that is 0.0.0.0 / ::',
+		parse: (raw, env) => {
+			if (raw) {
+				return ip(raw)(raw);
+			}
+			const listen = env['RTC_LISTEN_IP'] || '0.0.0.0';
+			return listen === '0.0.0.0' || listen === '::' ? guessAnnouncedAddress() : listen;
+		},
+	},
+	RTC_PORT: {
+		description: 'First WebRTC port: worker i listens on RTC_PORT + i, UDP and TCP',
+		defaultText: '40000',
+		parse: integer(1024, 65000, () => 40000),
+	},
+	SHUTDOWN_TIMEOUT_MS: {
+		description: 'Longest graceful shutdown after SIGTERM/SIGINT before the process exits anyway',
+		defaultText: '10000',
+		parse: integer(100, 120000, () => 10000),
+	},
+	DEMO_DATA: {
+		description: 'Create a demo district, communes and accounts when the database is empty',
+		defaultText: 'true',
+		parse: boolean(true),
+	},
+	SQLITE_SYNCHRONOUS: {
+		description: 'SQLite synchronous mode: FULL loses no acknowledged write on power loss',
+		defaultText: 'FULL',
+		parse: oneOf(SYNCHRONOUS, 'FULL'),
+	},
+} satisfies Record<string, Variable<unknown>>;
+
+type Variables = typeof variables;
+
+export type Config = {
+	host: string;
+	port: number;
+	databaseFile: string;
+	logLevel: ReturnType<Variables['LOG_LEVEL']['parse']>;
+	mediasoup: {
+		numWorkers: number;
+		logLevel: ReturnType<Variables['MEDIASOUP_LOG_LEVEL']['parse']>;
+		listenIp: string;
+		announcedAddress: string;
+		portBase: number;
+	};
+	shutdownTimeoutMs: number;
+	demoData: boolean;
+	sqliteSynchronous: ReturnType<Variables['SQLITE_SYNCHRONOUS']['parse']>;
+};
+
+/** Reads and validates the configuration; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+	const problems: string[] = [];
+	const read = <K extends keyof Variables>(name: K): ReturnType<Variables[K]['parse']> => {
+		try {
+			return variables[name].parse(env[name], env) as ReturnType<Variables[K]['parse']>;
+		} catch (error) {
+			problems.push(`${name} ${(error as Error).message} (got ${JSON.stringify(env[name])})`);
+			return undefined as ReturnType<Variables[K]['parse']>;
+		}
+	};
+	const config: Config = {
+		host: read('HOST'),
+		port: read('PORT'),
+		databaseFile: read('DATA_DIR'),
+		logLevel: read('LOG_LEVEL'),
+		mediasoup: {
+			numWorkers: read('MEDIASOUP_WORKERS'),
+			logLevel: read('MEDIASOUP_LOG_LEVEL'),
+			listenIp: read('RTC_LISTEN_IP'),
+			announcedAddress: read('RTC_ANNOUNCED_ADDRESS'),
+			portBase: read('RTC_PORT'),
+		},
+		shutdownTimeoutMs: read('SHUTDOWN_TIMEOUT_MS'),
+		demoData: read('DEMO_DATA'),
+		sqliteSynchronous: read('SQLITE_SYNCHRONOUS'),
+	};
+	if (problems.length > 0) {
+		throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+	}
+	return config;
+}

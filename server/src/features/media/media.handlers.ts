@@ -1,0 +1,47 @@
+import { onRequest } from '../../lib/define-handler.ts';
+import { InvalidStateError } from '../../lib/errors.ts';
+import type { AppSocket } from '../../plugins/app/socket-io.ts';
+import { asWire } from '../../lib/wire.ts';
+import type { Peer } from '../../sfu/peer.ts';
+
+function peerOf(socket: AppSocket): Peer {
+	const peer = socket.data.peer;
+	if (!peer || peer.closed) {
+		throw new InvalidStateError('Join a meeting or start a connection check first');
+	}
+	return peer;
+}
+
+/** transport:*, producer:* and consumer:* act on whichever peer the socket currently has. */
+export function registerMediaHandlers(socket: AppSocket): void {
+	onRequest(socket, 'transport:create', async ({ direction }) => asWire(await peerOf(socket).createTransport(direction)));
+
+	onRequest(socket, 'transport:connect', async ({ direction, dtlsParameters }) => {
+		await peerOf(socket).connectTransport(direction, dtlsParameters);
+		return {};
+	});
+
+	onRequest(socket, 'transport:restart-ice', async ({ direction }) => ({
+		iceParameters: await peerOf(socket).restartIce(direction),
+	}));
+
+	onRequest(socket, 'producer:create', async ({ kind, source, rtpParameters }) => {
+		const producer = await peerOf(socket).produce(kind, source, rtpParameters);
+		return { producerId: producer.id };
+	});
+
+	onRequest(socket, 'producer:close', async ({ producerId }) => {
+		peerOf(socket).closeProducer(producerId);
+		return {};
+	});
+
+	onRequest(socket, 'consumer:create', async ({ producerId, rtpCapabilities }) => {
+		const consumer = await peerOf(socket).consume(producerId, rtpCapabilities);
+		return { consumerId: consumer.id, producerId, kind: consumer.kind, rtpParameters: asWire(consumer.rtpParameters) };
+	});
+
+	onRequest(socket, 'consumer:resume', async ({ consumerId }) => {
+		await peerOf(socket).resumeConsumer(consumerId);
+		return {};
+	});
+}

@@ -1,0 +1,31 @@
+import type { Database } from '../../db/open-database.ts';
+import type { UnitKind } from '../../generated/prisma/client.ts';
+
+export type UnitSummary = { id: string; kind: UnitKind; name: string };
+
+export type DistrictOverview = UnitSummary & { authority: string; communes: UnitSummary[] };
+
+export function createUnitsRepository(db: Database) {
+	return {
+		/** The host district (the one unit without a parent) and its communes and towns. */
+		async findDistrict(): Promise<DistrictOverview | null> {
+			const district = await db.unit.findFirst({
+				where: { parentId: null, kind: 'district' },
+				select: {
+					id: true,
+					kind: true,
+					name: true,
+					authority: true,
+					children: { select: { id: true, kind: true, name: true }, orderBy: { name: 'asc' } },
+				},
+			});
+			if (!district) {
+				return null;
+			}
+			const { children, ...rest } = district;
+			return { ...rest, communes: children };
+		},
+	};
+}
+
+export type UnitsRepository = ReturnType<typeof createUnitsRepository>;

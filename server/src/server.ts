@@ -1,0 +1,34 @@
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.ts';
+import { loadConfig } from './config/env.ts';
+import { ConfigError } from './lib/errors.ts';
+
+async function main(): Promise<void> {
+	let config;
+	try {
+		config = loadConfig();
+	} catch (error) {
+		if (error instanceof ConfigError) {
+			process.stderr.write(`${error.message}\n`);
+			process.exit(2);
+		}
+		throw error;
+	}
+	const app = await buildApp(config);
+	closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
+		if (err) {
+			app.log.error({ err }, 'fatal error; shutting down');
+		} else {
+			app.log.info({ signal }, 'shutting down');
+		}
+		await app.close();
+	});
+	await app.listen({ host: config.host, port: config.port });
+	const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+	process.stdout.write(`GiaoBan is running: http://${shown}:${config.port}/\n`);
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(`GiaoBan failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	process.exit(1);
+});

@@ -1,0 +1,212 @@
+import type {
+	Consumer,
+	DtlsParameters,
+	MediaKind,
+	Producer,
+	Router,
+	RtpCapabilities,
+	RtpParameters,
+	WebRtcServer,
+	WebRtcTransport,
+} from 'mediasoup/node/lib/types.js';
+import { InvalidStateError, NotFoundError } from '../lib/errors.ts';
+import { TypedEmitter } from '../lib/typed-emitter.ts';
+
+export type Direction = 'send' | 'recv';
+export type Source = 'microphone' | 'camera' | 'screen';
+
+type Log = { warn: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
+
+export type PeerOptions = {
+	router: Router;
+	webRtcServer: WebRtcServer;
+	/** Producers this peer may consume; the peer never reaches into its room. */
+	findProducer: (producerId: string) => Producer | undefined;
+	log: Log;
+	/** A transport whose DTLS has not connected by then is closed (a client that vanished mid-join). */
+	connectTimeoutMs?: number;
+};
+
+export type PeerEvents = {
+	closed: [];
+	'producer-created': [Producer, Source];
+	'producer-closed': [Producer];
+	/** A consumer ended because its producer or transport closed. */
+	'consumer-closed': [string];
+};
+
+export type TransportInfo = {
+	id: string;
+	iceParameters: WebRtcTransport['iceParameters'];
+	iceCandidates: WebRtcTransport['iceCandidates'];
+	dtlsParameters: WebRtcTransport['dtlsParameters'];
+};
+
+const MAX_CONSUMERS = 200;
+
+/**
+ * One participant's media on one router: at most one WebRTC transport per direction, its
+ * producers (one per source) and consumers. Closing the peer closes all of them.
+ */
+export class Peer extends TypedEmitter<PeerEvents> {
+	readonly #options: PeerOptions;
+	readonly #transports = new Map<Direction, WebRtcTransport>();
+	readonly #producers = new Map<string, { producer: Producer; source: Source }>();
+	readonly #consumers = new Map<string, Consumer>();
+	#closed = false;
+
+	constructor(options: PeerOptions) {
+		super((event, error) => options.log.error({ err: error, event }, 'Peer listener threw'));
+		this.#options = options;
+	}
+
+	get closed(): boolean {
+		return this.#closed;
+	}
+
+	get router(): Router {
+		return this.#options.router;
+	}
+
+	producer(id: string): Producer | undefined {
+		return this.#producers.get(id)?.producer;
+	}
+
+	get producers(): { producer: Producer; source: Source }[] {
+		return [...this.#producers.values()];
+	}
+
+	async createTransport(direction: Direction): Promise<TransportInfo> {
+		this.#assertOpen();
+		this.#transports.get(direction)?.close();
+		const transport = await this.#options.router.createWebRtcTransport({
+			webRtcServer: this.#options.webRtcServer,
+			enableUdp: true,
+			enableTcp: true,
+			preferUdp: true,
+			initialAvailableOutgoingBitrate: 600_000,
+			appData: { direction },
+		});
+		if (this.#closed) {
+			transport.close();
+			throw new InvalidStateError('The media session closed');
+		}
+		this.#transports.set(direction, transport);
+		transport.observer.once('close', () => {
+			if (this.#transports.get(direction) === transport) {
+				this.#transports.delete(direction);
+			}
+		});
+		transport.on('dtlsstatechange', (state) => {
+			// mediasoup: a failed or closed DTLS state is not recoverable; the client makes a new transport.
+			if (state === 'failed' || state === 'closed') {
+				transport.close();
+			}
+		});
+		const timer = setTimeout(() => {
+			if (!transport.closed && transport.dtlsState !== 'connected') {
+				this.#options.log.warn({ transportId: transport.id, direction }, 'transport never connected; closing it');
+				transport.close();
+			}
+		}, this.#options.connectTimeoutMs ?? 30000);
+		timer.unref();
+		transport.observer.once('close', () => clearTimeout(timer));
+		return {
+			id: transport.id,
+			iceParameters: transport.iceParameters,
+			iceCandidates: transport.iceCandidates,
+			dtlsParameters: transport.dtlsParameters,
+		};
+	}
+
+	async connectTransport(direction: Direction, dtlsParameters: DtlsParameters): Promise<void> {
+		await this.#transport(direction).connect({ dtlsParameters });
+	}
+
+	async restartIce(direction: Direction): Promise<WebRtcTransport['iceParameters']> {
+		return this.#transport(direction).restartIce();
+	}
+
+	async produce(kind: MediaKind, source: Source, rtpParameters: RtpParameters): Promise<Producer> {
+		const transport = this.#transport('send');
+		if (this.producers.some((p) => p.source === source)) {
+			throw new InvalidStateError(`A ${source} track is already being sent; close it first`);
+		}
+		if ((source === 'microphone') !== (kind === 'audio')) {
+			throw new InvalidStateError(`A ${source} source cannot carry ${kind}`);
+		}
+		const producer = await transport.produce({ kind, rtpParameters, appData: { source } });
+		this.#producers.set(producer.id, { producer, source });
+		producer.observer.once('close', () => {
+			this.#producers.delete(producer.id);
+			this.safeEmit('producer-closed', producer);
+		});
+		this.safeEmit('producer-created', producer, source);
+		return producer;
+	}
+
+	closeProducer(producerId: string): void {
+		const entry = this.#producers.get(producerId);
+		if (!entry) {
+			throw new NotFoundError(`No producer ${producerId}`);
+		}
+		entry.producer.close();
+	}
+
+	/** Creates a paused consumer: resume it after the client has set it up, so no packet is lost. */
+	async consume(producerId: string, rtpCapabilities: RtpCapabilities): Promise<Consumer> {
+		const transport = this.#transport('recv');
+		const producer = this.#options.findProducer(producerId);
+		if (!producer) {
+			throw new NotFoundError(`No producer ${producerId} to consume`);
+		}
+		if (!this.#options.router.canConsume({ producerId, rtpCapabilities })) {
+			throw new InvalidStateError('This browser cannot decode that stream');
+		}
+		if (this.#consumers.size >= MAX_CONSUMERS) {
+			throw new InvalidStateError('Too many streams received at once');
+		}
+		const consumer = await transport.consume({ producerId, rtpCapabilities, paused: true });
+		this.#consumers.set(consumer.id, consumer);
+		consumer.observer.once('close', () => {
+			this.#consumers.delete(consumer.id);
+			this.safeEmit('consumer-closed', consumer.id);
+		});
+		return consumer;
+	}
+
+	async resumeConsumer(consumerId: string): Promise<void> {
+		const consumer = this.#consumers.get(consumerId);
+		if (!consumer) {
+			throw new NotFoundError(`No consumer ${consumerId}`);
+		}
+		await consumer.resume();
+	}
+
+	close(): void {
+		if (this.#closed) {
+			return;
+		}
+		this.#closed = true;
+		for (const transport of this.#transports.values()) {
+			transport.close();
+		}
+		this.#transports.clear();
+		this.safeEmit('closed');
+	}
+
+	#assertOpen(): void {
+		if (this.#closed) {
+			throw new InvalidStateError('The media session closed');
+		}
+	}
+
+	#transport(direction: Direction): WebRtcTransport {
+		this.#assertOpen();
+		const transport = this.#transports.get(direction);
+		if (!transport) {
+			throw new InvalidStateError(`Create the ${direction} transport first`);
+		}
+		return transport;
+	}
+}

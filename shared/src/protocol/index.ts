@@ -1,0 +1,38 @@
+import type { Static, TSchema } from 'typebox';
+import type { Ack } from './ack.ts';
+import { echoTestRequests } from './echo-test.ts';
+import { mediaNotifications, mediaRequests } from './media.ts';
+import { systemNotifications } from './system.ts';
+
+export * from './ack.ts';
+export { Direction, Kind, Source } from './media.ts';
+
+/** Sent in the socket.io handshake `auth`; the server refuses other versions. */
+export const PROTOCOL_VERSION = 1;
+
+/** Every client→server event: a request schema and the schema of its ack data. */
+export const clientRequests = { ...mediaRequests, ...echoTestRequests };
+
+/** Every server→client notification (fire and forget). */
+export const serverNotifications = { ...mediaNotifications, ...systemNotifications };
+
+export type RequestName = keyof typeof clientRequests;
+export type RequestOf<K extends RequestName> = Static<(typeof clientRequests)[K]['request']>;
+export type ResponseOf<K extends RequestName> = Static<(typeof clientRequests)[K]['response']>;
+export type NotificationName = keyof typeof serverNotifications;
+export type NotificationOf<K extends NotificationName> = Static<(typeof serverNotifications)[K]>;
+
+export type ClientToServerEvents = {
+	[K in RequestName]: (payload: RequestOf<K>, ack: (response: Ack<ResponseOf<K>>) => void) => void;
+};
+
+export type ServerToClientEvents = {
+	[K in NotificationName]: (payload: NotificationOf<K>) => void;
+};
+
+export type HandshakeAuth = { protocolVersion: number };
+
+/** Event names are public API: lower-case noun:verb (checked by a unit test). */
+export const EVENT_NAME_PATTERN = /^[a-z-]+:[a-z-]+$/;
+
+export type { TSchema };
