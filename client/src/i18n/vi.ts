@@ -1,0 +1,38 @@
+/** Vietnamese, the default locale. Every other locale has exactly these keys. */
+export const vi = {
+	'app.name': 'GiaoBan',
+	'app.tagline': 'Hội nghị truyền hình trực tuyến huyện – xã',
+	'locale.switch': 'English',
+	'district.loading': 'Đang tải thông tin đơn vị…',
+	'district.unavailable': 'Chưa có thông tin đơn vị. Máy chủ chưa được thiết lập.',
+	'district.points': 'Điểm cầu ({count})',
+	'district.host': 'Điểm cầu chính',
+	'check.title': 'Kiểm tra thiết bị và kết nối',
+	'check.intro':
+		'Hình ảnh và âm thanh của điểm cầu được gửi lên máy chủ rồi nhận về, qua đúng đường truyền của cuộc họp. Nếu thấy hình của mình ở khung “Nhận về”, điểm cầu đã sẵn sàng.',
+	'check.start': 'Bắt đầu kiểm tra',
+	'check.stop': 'Dừng kiểm tra',
+	'check.local': 'Camera của điểm cầu',
+	'check.remote': 'Nhận về từ máy chủ',
+	'check.state.idle': 'Chưa kiểm tra',
+	'check.state.starting': 'Đang kết nối…',
+	'check.state.running': 'Đang nhận hình và tiếng từ máy chủ',
+	'check.state.failed': 'Kiểm tra thất bại',
+	'check.stat.connection': 'Kết nối',
+	'check.stat.protocol': 'Giao thức',
+	'check.stat.rtt': 'Độ trễ khứ hồi',
+	'check.stat.videoFrames': 'Khung hình nhận về',
+	'check.stat.videoSize': 'Độ phân giải nhận về',
+	'check.stat.audioPackets': 'Gói âm thanh nhận về',
+	'check.stat.lost': 'Gói bị mất',
+	'check.stat.bitrate': 'Tốc độ nhận',
+	'error.permissionDenied': 'Trình duyệt chưa được phép dùng camera/micro. Hãy cho phép trong biểu tượng ổ khóa trên thanh địa chỉ rồi thử lại.',
+	'error.noDevice': 'Không tìm thấy camera hoặc micro. Hãy cắm thiết bị rồi thử lại.',
+	'error.deviceBusy': 'Camera hoặc micro đang được phần mềm khác sử dụng.',
+	'error.connectionLost': 'Mất kết nối tới máy chủ. Đang kết nối lại…',
+	'error.serverRestarting': 'Máy chủ đang khởi động lại. Trang sẽ tự kết nối lại.',
+	'error.generic': 'Có lỗi: {message}',
+	'footer.health': 'Tình trạng máy chủ',
+} as const;
+
+export type MessageKey = keyof typeof vi;

@@ -1,0 +1,47 @@
+import { io, type Socket } from 'socket.io-client';
+import {
+	PROTOCOL_VERSION,
+	type ClientToServerEvents,
+	type ErrorCode,
+	type RequestName,
+	type RequestOf,
+	type ResponseOf,
+	type ServerToClientEvents,
+} from '#shared/protocol/index.ts';
+
+export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A request the server answered with { ok: false }, or that timed out ('unavailable'). */
+export class RequestError extends Error {
+	readonly code: ErrorCode;
+
+	constructor(code: ErrorCode, message: string) {
+		super(message);
+		this.name = 'RequestError';
+		this.code = code;
+	}
+}
+
+export function connectSocket(): AppSocket {
+	return io({ auth: { protocolVersion: PROTOCOL_VERSION }, transports: ['websocket', 'polling'] });
+}
+
+const REQUEST_TIMEOUT_MS = 10000;
+
+/** Sends a request and resolves with its ack data, or rejects with a RequestError. */
+export async function request<K extends RequestName>(socket: AppSocket, event: K, payload: RequestOf<K>): Promise<ResponseOf<K>> {
+	let response: { ok: true; data: ResponseOf<K> } | { ok: false; error: { code: ErrorCode; message: string } };
+	try {
+		// The generic event name defeats socket.io's overloads; the protocol types still hold.
+		const timed = socket.timeout(REQUEST_TIMEOUT_MS) as unknown as {
+			emitWithAck: (e: K, p: RequestOf<K>) => Promise<typeof response>;
+		};
+		response = await timed.emitWithAck(event, payload);
+	} catch {
+		throw new RequestError('unavailable', `${event}: no answer from the server`);
+	}
+	if (!response.ok) {
+		throw new RequestError(response.error.code, response.error.message);
+	}
+	return response.data;
+}
