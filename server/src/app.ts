@@ -1,6 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Config } from './config/env.ts';
-import { toPublicError } from './lib/error-mapping.ts';
+import { fastifyErrorCode, toPublicError } from './lib/error-mapping.ts';
+import { AppError } from './lib/errors.ts';
 import configPlugin from './plugins/app/config.ts';
 import databasePlugin from './plugins/app/database.ts';
 import mediasoupPlugin from './plugins/app/mediasoup.ts';
@@ -31,13 +32,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 	});
 
 	app.setErrorHandler((error: FastifyError, request, reply) => {
-		if (error.validation) {
-			return reply.code(400).send({ code: 'invalid_payload', message: error.message });
-		}
-		const statusFromFastify = error.statusCode;
-		if (statusFromFastify && statusFromFastify >= 400 && statusFromFastify < 500 && !(error instanceof TypeError)) {
-			const code = statusFromFastify === 413 ? 'payload_too_large' : statusFromFastify === 429 ? 'rate_limited' : 'invalid_payload';
-			return reply.code(statusFromFastify).send({ code, message: error.message });
+		// Fastify's own 4xx errors (schema validation, body too large, bad JSON) carry a statusCode
+		// but are not AppErrors; they get a code here, everything else goes through toPublicError.
+		if (!(error instanceof AppError) && error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+			return reply.code(error.statusCode).send({ code: fastifyErrorCode(error), message: error.message });
 		}
 		const { statusCode, error: body } = toPublicError(error, request.log);
 		return reply.code(statusCode).send(body);

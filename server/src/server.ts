@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config/env.ts';
@@ -24,8 +25,9 @@ async function main(): Promise<void> {
 		await app.close();
 	});
 	await app.listen({ host: config.host, port: config.port });
+	const { port } = app.server.address() as AddressInfo;
 	const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-	process.stdout.write(`GiaoBan is running: http://${shown}:${config.port}/\n`);
+	process.stdout.write(`GiaoBan is running: http://${shown}:${port}/\n`);
 }
 
 main().catch((error: unknown) => {

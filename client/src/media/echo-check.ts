@@ -120,9 +120,9 @@ export class EchoCheck {
 					result.audioPacketsReceived += Number(s['packetsReceived'] ?? 0);
 				}
 			} else if (s.type === 'local-candidate') {
-				candidates.set(s.id, s as RTCStats & { protocol?: string });
+				candidates.set(s.id, s);
 			} else if (s.type === 'candidate-pair' && s['nominated'] === true && s['state'] === 'succeeded') {
-				selectedPair = s as typeof selectedPair;
+				selectedPair = s;
 			}
 		});
 		if (selectedPair) {

@@ -14,12 +14,18 @@ type Variable<T> = {
 	parse: (raw: string | undefined, env: NodeJS.ProcessEnv) => T;
 };
 
+/** An empty variable counts as unset, as in most shells' `VAR= command`. */
+function given(raw: string | undefined): string | undefined {
+	return raw === '' ? undefined : raw;
+}
+
 function integer(min: number, max: number, fallback: () => number) {
 	return (raw: string | undefined): number => {
-		if (raw === undefined || raw === '') {
+		const text = given(raw);
+		if (text === undefined) {
 			return fallback();
 		}
-		const value = Number(raw);
+		const value = Number(text);
 		if (!Number.isInteger(value) || value < min || value > max) {
 			throw new Error(`must be an integer from ${min} to ${max}`);
 		}
@@ -29,7 +35,7 @@ function integer(min: number, max: number, fallback: () => number) {
 
 function oneOf<const T extends readonly string[]>(choices: T, fallback: T[number]) {
 	return (raw: string | undefined): T[number] => {
-		const value = raw === undefined || raw === '' ? fallback : raw;
+		const value = given(raw) ?? fallback;
 		if (!choices.includes(value)) {
 			throw new Error(`must be one of ${choices.join(', ')}`);
 		}
@@ -39,27 +45,29 @@ function oneOf<const T extends readonly string[]>(choices: T, fallback: T[number
 
 function boolean(fallback: boolean) {
 	return (raw: string | undefined): boolean => {
-		if (raw === undefined || raw === '') {
+		const text = given(raw)?.toLowerCase();
+		if (text === undefined) {
 			return fallback;
 		}
-		if (['1', 'true', 'yes'].includes(raw.toLowerCase())) {
+		if (['1', 'true', 'yes'].includes(text)) {
 			return true;
 		}
-		if (['0', 'false', 'no'].includes(raw.toLowerCase())) {
+		if (['0', 'false', 'no'].includes(text)) {
 			return false;
 		}
 		throw new Error('must be true or false');
 	};
 }
 
+function checkIp(value: string): string {
+	if (isIP(value) === 0) {
+		throw new Error('must be an IPv4 or IPv6 address');
+	}
+	return value;
+}
+
 function ip(fallback: string) {
-	return (raw: string | undefined): string => {
-		const value = raw === undefined || raw === '' ? fallback : raw;
-		if (isIP(value) === 0) {
-			throw new Error('must be an IPv4 or IPv6 address');
-		}
-		return value;
-	};
+	return (raw: string | undefined): string => checkIp(given(raw) ?? fallback);
 }
 
 /** The first non-internal IPv4 address: what a browser on the LAN can reach when nothing is configured. */
@@ -76,7 +84,7 @@ function guessAnnouncedAddress(): string {
 
 /** Every environment variable the server reads. The README's configuration table mirrors this. */
 export const variables = {
-	HOST: { description: 'Address the HTTP server listens on', defaultText: '0.0.0.0', parse: (raw) => raw || '0.0.0.0' },
+	HOST: { description: 'Address the HTTP server listens on', defaultText: '0.0.0.0', parse: (raw) => given(raw) ?? '0.0.0.0' },
 	PORT: { description: 'HTTP port', defaultText: '8080', parse: integer(0, 65535, () => 8080) },
 	DATA_DIR: {
 		description: 'Folder for the SQLite database (giaoban.db) and stored files',
@@ -103,10 +111,11 @@ export const variables = {
 		description: 'Address put in ICE candidates: the public or LAN address browsers reach',
 		defaultText: 'RTC_LISTEN_IP, or the first LAN IPv4 when that is 0.0.0.0 / ::',
 		parse: (raw, env) => {
-			if (raw) {
-				return ip(raw)(raw);
+			const value = given(raw);
+			if (value !== undefined) {
+				return checkIp(value);
 			}
-			const listen = env['RTC_LISTEN_IP'] || '0.0.0.0';
+			const listen = given(env['RTC_LISTEN_IP']) ?? '0.0.0.0';
 			return listen === '0.0.0.0' || listen === '::' ? guessAnnouncedAddress() : listen;
 		},
 	},

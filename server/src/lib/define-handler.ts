@@ -11,11 +11,9 @@ import type { AppSocket } from '../plugins/app/socket-io.ts';
 import { RateLimitedError } from './errors.ts';
 import { toPublicError } from './error-mapping.ts';
 
-type AnyValidator = Validator;
-
 // Compiled once per process: validation runs on every inbound message.
-const validators = new Map<string, AnyValidator>(
-	Object.entries(clientRequests).map(([name, spec]) => [name, Compile(spec.request) as AnyValidator])
+const validators = new Map<string, Validator>(
+	Object.entries(clientRequests).map(([name, spec]): [string, Validator] => [name, Compile(spec.request)])
 );
 
 /** Sustained requests per second and burst a socket may send; signalling needs a few per second. */
@@ -35,7 +33,7 @@ function takeToken(socket: AppSocket): boolean {
 	return true;
 }
 
-function describeErrors(validator: AnyValidator, payload: unknown): string {
+function describeErrors(validator: Validator, payload: unknown): string {
 	const errors = validator.Errors(payload).slice(0, 3);
 	if (errors.length === 0) {
 		return 'payload does not match the schema';

@@ -1,4 +1,4 @@
-import type { AckError } from '#shared/protocol/index.ts';
+import type { AckError, ErrorCode } from '#shared/protocol/index.ts';
 import { AppError } from './errors.ts';
 
 type Logger = { error: (obj: object, msg: string) => void };
@@ -17,4 +17,28 @@ export function toPublicError(error: unknown, log: Logger): { statusCode: number
 	}
 	log.error({ err: error }, 'unexpected error');
 	return { statusCode: 500, error: { code: 'internal', message: 'Internal server error' } };
+}
+
+/** Codes for the 4xx errors Fastify raises itself (validation, body limit, malformed JSON). */
+export function fastifyErrorCode(error: { statusCode?: number; validation?: unknown }): ErrorCode {
+	switch (error.statusCode ?? 400) {
+		case 401: {
+			return 'unauthorized';
+		}
+		case 403: {
+			return 'forbidden';
+		}
+		case 404: {
+			return 'not_found';
+		}
+		case 413: {
+			return 'payload_too_large';
+		}
+		case 429: {
+			return 'rate_limited';
+		}
+		default: {
+			return 'invalid_payload';
+		}
+	}
 }

@@ -1,0 +1,61 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { io, type Socket } from 'socket.io-client';
+import { buildApp } from '../../server/src/app.ts';
+import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/src/protocol/index.ts';
+import { migratedDataDir, testConfig } from './test-env.ts';
+
+export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export type RunningApp = {
+	app: FastifyInstance;
+	url: string;
+	dataDir: string;
+	connect: (auth?: object) => Promise<TestClient>;
+	/** Closes clients, the app (workers, sockets, database) and removes the data folder; idempotent. */
+	close: () => Promise<void>;
+};
+
+/** Builds the real application on a migrated copy of the database and listens on a free port. */
+export async function startApp(overrides: Record<string, string> = {}): Promise<RunningApp> {
+	const data = migratedDataDir();
+	const app = await buildApp(testConfig(data.dir, overrides), { logger: { level: 'silent' } });
+	const clients: TestClient[] = [];
+	let closed = false;
+	try {
+		await app.listen({ host: '127.0.0.1', port: 0 });
+	} catch (error) {
+		await app.close();
+		data.remove();
+		throw error;
+	}
+	const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+	return {
+		app,
+		url,
+		dataDir: data.dir,
+		connect: (auth = { protocolVersion: PROTOCOL_VERSION }) =>
+			new Promise((resolve, reject) => {
+				const client: TestClient = io(url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+				clients.push(client);
+				client.once('connect', () => resolve(client));
+				client.once('connect_error', reject);
+			}),
+		close: async () => {
+			if (closed) {
+				return;
+			}
+			closed = true;
+			// Server first: clients still connected is the case shutdown must handle.
+			await app.close();
+			clients.forEach((client) => client.close());
+			data.remove();
+		},
+	};
+}
+
+/** Emits a request and resolves with the ack, failing the test if none comes. */
+export function ask<T = unknown>(client: TestClient, event: string, payload: unknown, timeoutMs = 10000): Promise<T> {
+	const emitter = client.timeout(timeoutMs) as unknown as { emitWithAck: (e: string, p: unknown) => Promise<T> };
+	return emitter.emitWithAck(event, payload);
+}

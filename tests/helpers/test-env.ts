@@ -1,0 +1,39 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { loadConfig, type Config } from '../../server/src/config/env.ts';
+
+export type TestDataDir = { dir: string; remove: () => void };
+
+/** A fresh data folder holding a copy of the migrated template database. */
+export function migratedDataDir(): TestDataDir {
+	const dir = mkdtempSync(join(tmpdir(), 'giaoban-test-'));
+	copyFileSync(inject('templateDatabase'), join(dir, 'giaoban.db'));
+	return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A WebRTC port range unlikely to collide with another run on this machine. */
+export function randomRtcPort(): number {
+	return 42000 + Math.floor(Math.random() * 2000) * 4;
+}
+
+/** The configuration the server would read from this environment, on loopback only. */
+export function testEnv(dataDir: string, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+	return {
+		...process.env,
+		DATA_DIR: dataDir,
+		HOST: '127.0.0.1',
+		PORT: '0',
+		RTC_LISTEN_IP: '127.0.0.1',
+		RTC_PORT: String(randomRtcPort()),
+		MEDIASOUP_WORKERS: '2',
+		LOG_LEVEL: 'silent',
+		DEMO_DATA: 'false',
+		...overrides,
+	};
+}
+
+export function testConfig(dataDir: string, overrides: Record<string, string> = {}): Config {
+	return loadConfig(testEnv(dataDir, overrides));
+}
