@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Config } from './config/env.ts';
 import { fastifyErrorCode, toPublicError } from './lib/error-mapping.ts';
@@ -6,6 +7,10 @@ import configPlugin from './plugins/app/config.ts';
 import databasePlugin from './plugins/app/database.ts';
 import mediasoupPlugin from './plugins/app/mediasoup.ts';
 import socketIoPlugin from './plugins/app/socket-io.ts';
+import externalPlugins from './plugins/external/index.ts';
+import accounts from './features/accounts/index.ts';
+import { authPlugin, authRoutes } from './features/auth/index.ts';
+import meetings from './features/meetings/index.ts';
 import demoData from './features/demo-data/index.ts';
 import echoTest from './features/echo-test/index.ts';
 import health from './features/health/index.ts';
@@ -29,7 +34,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 		// Idle keep-alive connections must not hold shutdown open.
 		forceCloseConnections: 'idle',
 		requestTimeout: 30000,
-	});
+		// Unknown fields are an error (as on the socket), not silently dropped.
+		ajv: { customOptions: { removeAdditional: false } },
+	}).withTypeProvider<TypeBoxTypeProvider>();
 
 	app.setErrorHandler((error: FastifyError, request, reply) => {
 		// Fastify's own 4xx errors (schema validation, body too large, bad JSON) carry a statusCode
@@ -45,13 +52,18 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 	);
 
 	await app.register(configPlugin, { config });
+	await app.register(externalPlugins);
 	await app.register(databasePlugin);
+	await app.register(authPlugin);
 	await app.register(mediasoupPlugin);
 	await app.register(socketIoPlugin);
 
 	await app.register(demoData);
 	await app.register(health);
 	await app.register(units);
+	await app.register(authRoutes);
+	await app.register(accounts);
+	await app.register(meetings);
 	await app.register(media);
 	await app.register(echoTest);
 	await app.register(webClient);

@@ -134,6 +134,21 @@ export const variables = {
 		defaultText: 'true',
 		parse: boolean(true),
 	},
+	PUBLIC_URL: {
+		description: 'Origin put in join links and calendar files, e.g. https://giaoban.songlo.gov.vn',
+		defaultText: 'the origin of the request',
+		parse: (raw) => {
+			const value = given(raw);
+			if (value === undefined) {
+				return null;
+			}
+			const url = new URL(value);
+			if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+				throw new Error('must be an http(s) URL');
+			}
+			return url.origin;
+		},
+	},
 	SQLITE_SYNCHRONOUS: {
 		description: 'SQLite synchronous mode: FULL loses no acknowledged write on power loss',
 		defaultText: 'FULL',
@@ -157,6 +172,7 @@ export type Config = {
 	};
 	shutdownTimeoutMs: number;
 	demoData: boolean;
+	publicUrl: string | null;
 	sqliteSynchronous: ReturnType<Variables['SQLITE_SYNCHRONOUS']['parse']>;
 };
 
@@ -185,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		},
 		shutdownTimeoutMs: read('SHUTDOWN_TIMEOUT_MS'),
 		demoData: read('DEMO_DATA'),
+		publicUrl: read('PUBLIC_URL'),
 		sqliteSynchronous: read('SQLITE_SYNCHRONOUS'),
 	};
 	if (problems.length > 0) {

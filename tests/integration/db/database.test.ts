@@ -36,7 +36,7 @@ describe('database', () => {
 		const dir = mkdtempSync(join(tmpdir(), 'giaoban-empty-'));
 		try {
 			await expect(openDatabase({ file: join(dir, 'giaoban.db'), synchronous: 'FULL' })).rejects.toThrow(
-				/pending migration\(s\) \(20261129000000_units_users\).*npm run db:deploy/
+				/pending migration\(s\) \(20261129000000_units_users, .*\).*npm run db:deploy/
 			);
 		} finally {
 			rmSync(dir, { recursive: true, force: true });

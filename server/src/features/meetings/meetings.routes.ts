@@ -1,0 +1,134 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import {
+	ApiError,
+	AttendanceEntry,
+	JoinLink,
+	MeetingActionEntry,
+	MeetingDetail,
+	MeetingInput,
+	MeetingSummary,
+} from '#shared/api/meetings.ts';
+import { InvalidPayloadError } from '../../lib/errors.ts';
+import { userOf } from '../auth/auth-plugin.ts';
+import { createMeetingsRepository } from './meetings.repository.ts';
+import { createMeetingsService } from './meetings.service.ts';
+
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const Range = Type.Object({
+	from: Type.Optional(Type.String({ format: 'date-time' })),
+	to: Type.Optional(Type.String({ format: 'date-time' })),
+});
+const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 409: ApiError };
+
+const DAY = 24 * 60 * 60 * 1000;
+
+function range(query: { from?: string | undefined; to?: string | undefined }): { from: Date; to: Date } {
+	const from = query.from ? new Date(query.from) : new Date(Date.now() - 30 * DAY);
+	const to = query.to ? new Date(query.to) : new Date(from.getTime() + 400 * DAY);
+	if (!(to > from) || to.getTime() - from.getTime() > 800 * DAY) {
+		throw new InvalidPayloadError('from/to must be an increasing range of at most 800 days');
+	}
+	return { from, to };
+}
+
+const meetingsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+	const repository = createMeetingsRepository(fastify.db);
+	const serviceFor = (request: FastifyRequest) =>
+		createMeetingsService(repository, () => fastify.config.publicUrl ?? `${request.protocol}://${request.host}`);
+
+	fastify.get(
+		'/api/meetings',
+		{ schema: { tags: ['meetings'], summary: 'Meetings the user’s unit hosts or is invited to', querystring: Range, response: { 200: Type.Array(MeetingSummary), ...errors } } },
+		async (request) => {
+			const { from, to } = range(request.query);
+			return serviceFor(request).list(userOf(request), from, to);
+		}
+	);
+
+	fastify.post(
+		'/api/meetings',
+		{
+			schema: {
+				tags: ['meetings'],
+				summary: 'Schedule a meeting (district administrator); returns one join link per invited unit',
+				body: MeetingInput,
+				response: { 201: Type.Object({ meeting: MeetingDetail, joinLinks: Type.Array(JoinLink) }), ...errors },
+			},
+		},
+		async (request, reply) => reply.code(201).send(await serviceFor(request).create(userOf(request), request.body))
+	);
+
+	fastify.get(
+		'/api/meetings/:id',
+		{ schema: { tags: ['meetings'], params: IdParams, response: { 200: MeetingDetail, ...errors } } },
+		async (request) => serviceFor(request).get(userOf(request), request.params.id)
+	);
+
+	fastify.put(
+		'/api/meetings/:id',
+		{
+			schema: {
+				tags: ['meetings'],
+				summary: 'Replace a scheduled meeting’s details, agenda and invited units; returns links for newly invited units',
+				params: IdParams,
+				body: MeetingInput,
+				response: { 200: Type.Object({ meeting: MeetingDetail, joinLinks: Type.Array(JoinLink) }), ...errors },
+			},
+		},
+		async (request) => serviceFor(request).update(userOf(request), request.params.id, request.body)
+	);
+
+	fastify.post(
+		'/api/meetings/:id/cancel',
+		{ schema: { tags: ['meetings'], params: IdParams, response: { 200: MeetingDetail, ...errors } } },
+		async (request) => serviceFor(request).cancel(userOf(request), request.params.id)
+	);
+
+	fastify.post(
+		'/api/meetings/:id/invitations/:unitId/link',
+		{
+			schema: {
+				tags: ['meetings'],
+				summary: 'Issue a new join link for an invited unit (the old one stops working)',
+				params: Type.Object({ id: Type.String({ format: 'uuid' }), unitId: Type.String({ maxLength: 64 }) }),
+				response: { 200: JoinLink, ...errors },
+			},
+		},
+		async (request) => serviceFor(request).renewJoinLink(userOf(request), request.params.id, request.params.unitId)
+	);
+
+	fastify.get(
+		'/api/meetings/:id/attendance',
+		{ schema: { tags: ['meetings'], params: IdParams, response: { 200: Type.Array(AttendanceEntry), ...errors } } },
+		async (request) => serviceFor(request).attendance(userOf(request), request.params.id)
+	);
+
+	fastify.get(
+		'/api/meetings/:id/actions',
+		{ schema: { tags: ['meetings'], summary: 'Chair and admin actions, with who and when', params: IdParams, response: { 200: Type.Array(MeetingActionEntry), ...errors } } },
+		async (request) => serviceFor(request).actions(userOf(request), request.params.id)
+	);
+
+	fastify.get(
+		'/api/meetings/:id/calendar.ics',
+		{ schema: { tags: ['calendar'], params: IdParams } },
+		async (request, reply) => {
+			const ics = await serviceFor(request).meetingIcs(userOf(request), request.params.id);
+			return reply.type('text/calendar; charset=utf-8').header('content-disposition', `attachment; filename="meeting-${request.params.id}.ics"`).send(ics);
+		}
+	);
+
+	fastify.get(
+		'/api/calendar.ics',
+		{ schema: { tags: ['calendar'], summary: 'Every meeting of the user’s unit', querystring: Range } },
+		async (request, reply) => {
+			const { from, to } = range(request.query);
+			const ics = await serviceFor(request).unitIcs(userOf(request), from, to);
+			return reply.type('text/calendar; charset=utf-8').header('content-disposition', 'attachment; filename="giaoban.ics"').send(ics);
+		}
+	);
+};
+
+export default meetingsRoutes;

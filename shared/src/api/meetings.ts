@@ -1,0 +1,101 @@
+import { Type, type Static } from 'typebox';
+
+const Uuid = Type.String({ format: 'uuid' });
+const UnitId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9-]+$' });
+const DateTime = Type.String({ format: 'date-time' });
+
+export const AgendaItemInput = Type.Object(
+	{
+		title: Type.String({ minLength: 1, maxLength: 300 }),
+		presenter: Type.String({ maxLength: 200 }),
+		durationMinutes: Type.Integer({ minimum: 1, maximum: 480 }),
+	},
+	{ additionalProperties: false }
+);
+
+export const MeetingInput = Type.Object(
+	{
+		title: Type.String({ minLength: 1, maxLength: 200 }),
+		description: Type.String({ maxLength: 5000 }),
+		location: Type.String({ maxLength: 200 }),
+		startsAt: DateTime,
+		endsAt: DateTime,
+		chairId: Uuid,
+		agenda: Type.Array(AgendaItemInput, { maxItems: 50 }),
+		invitedUnitIds: Type.Array(UnitId, { maxItems: 100, uniqueItems: true }),
+	},
+	{ additionalProperties: false }
+);
+export type MeetingInput = Static<typeof MeetingInput>;
+
+export const MeetingStatus = Type.Union([Type.Literal('scheduled'), Type.Literal('live'), Type.Literal('ended'), Type.Literal('cancelled')]);
+
+export const MeetingSummary = Type.Object({
+	id: Type.String(),
+	title: Type.String(),
+	location: Type.String(),
+	status: MeetingStatus,
+	startsAt: DateTime,
+	endsAt: DateTime,
+	hostUnit: Type.Object({ id: Type.String(), name: Type.String() }),
+	invitedCount: Type.Integer(),
+});
+export type MeetingSummary = Static<typeof MeetingSummary>;
+
+export const MeetingDetail = Type.Object({
+	id: Type.String(),
+	title: Type.String(),
+	description: Type.String(),
+	location: Type.String(),
+	status: MeetingStatus,
+	locked: Type.Boolean(),
+	startsAt: DateTime,
+	endsAt: DateTime,
+	startedAt: Type.Union([DateTime, Type.Null()]),
+	endedAt: Type.Union([DateTime, Type.Null()]),
+	hostUnit: Type.Object({ id: Type.String(), name: Type.String() }),
+	chair: Type.Union([Type.Object({ id: Type.String(), displayName: Type.String() }), Type.Null()]),
+	agenda: Type.Array(
+		Type.Object({
+			id: Type.String(),
+			position: Type.Integer(),
+			title: Type.String(),
+			presenter: Type.String(),
+			durationMinutes: Type.Integer(),
+		})
+	),
+	invitations: Type.Array(Type.Object({ unitId: Type.String(), unitName: Type.String(), revoked: Type.Boolean() })),
+	attachments: Type.Array(
+		Type.Object({
+			id: Type.String(),
+			originalName: Type.String(),
+			mimeType: Type.String(),
+			sizeBytes: Type.Integer(),
+			createdAt: DateTime,
+		})
+	),
+	permissions: Type.Object({ manage: Type.Boolean(), moderate: Type.Boolean(), join: Type.Boolean() }),
+});
+export type MeetingDetail = Static<typeof MeetingDetail>;
+
+/** A unit's join link: the token is shown only when it is created or renewed. */
+export const JoinLink = Type.Object({ unitId: Type.String(), unitName: Type.String(), url: Type.String() });
+export type JoinLink = Static<typeof JoinLink>;
+
+export const AttendanceEntry = Type.Object({
+	unitId: Type.String(),
+	unitName: Type.String(),
+	kind: Type.Union([Type.Literal('join'), Type.Literal('leave')]),
+	reason: Type.String(),
+	at: DateTime,
+});
+
+export const MeetingActionEntry = Type.Object({
+	action: Type.String(),
+	actor: Type.Union([Type.String(), Type.Null()]),
+	targetUnitId: Type.Union([Type.String(), Type.Null()]),
+	detail: Type.String(),
+	at: DateTime,
+});
+
+export const ApiError = Type.Object({ code: Type.String(), message: Type.String() });
