@@ -11,6 +11,7 @@ import externalPlugins from './plugins/external/index.ts';
 import accounts from './features/accounts/index.ts';
 import { authPlugin, authRoutes } from './features/auth/index.ts';
 import meetings from './features/meetings/index.ts';
+import conference from './features/conference/index.ts';
 import demoData from './features/demo-data/index.ts';
 import echoTest from './features/echo-test/index.ts';
 import health from './features/health/index.ts';
@@ -66,6 +67,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 	await app.register(meetings);
 	await app.register(media);
 	await app.register(echoTest);
+	await app.register(conference);
 	await app.register(webClient);
 	return app;
 }

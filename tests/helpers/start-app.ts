@@ -11,7 +11,7 @@ export type RunningApp = {
 	app: FastifyInstance;
 	url: string;
 	dataDir: string;
-	connect: (auth?: object) => Promise<TestClient>;
+	connect: (auth?: object, headers?: Record<string, string>) => Promise<TestClient>;
 	/** Closes clients, the app (workers, sockets, database) and removes the data folder; idempotent. */
 	close: () => Promise<void>;
 };
@@ -34,9 +34,9 @@ export async function startApp(overrides: Record<string, string> = {}): Promise<
 		app,
 		url,
 		dataDir: data.dir,
-		connect: (auth = { protocolVersion: PROTOCOL_VERSION }) =>
+		connect: (auth = { protocolVersion: PROTOCOL_VERSION }, headers = {}) =>
 			new Promise((resolve, reject) => {
-				const client: TestClient = io(url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+				const client: TestClient = io(url, { auth, extraHeaders: headers, transports: ['websocket'], reconnection: false, forceNew: true });
 				clients.push(client);
 				client.once('connect', () => resolve(client));
 				client.once('connect_error', reject);
@@ -58,4 +58,23 @@ export async function startApp(overrides: Record<string, string> = {}): Promise<
 export function ask<T = unknown>(client: TestClient, event: string, payload: unknown, timeoutMs = 10000): Promise<T> {
 	const emitter = client.timeout(timeoutMs) as unknown as { emitWithAck: (e: string, p: unknown) => Promise<T> };
 	return emitter.emitWithAck(event, payload);
+}
+
+/** Resolves with the next `event` payload that satisfies `match`. */
+export function nextEvent<T>(client: TestClient, event: string, match: (payload: T) => boolean = () => true, timeoutMs = 10000): Promise<T> {
+	return new Promise((resolve, reject) => {
+		const socket = client as unknown as { on: (e: string, l: (p: T) => void) => void; off: (e: string, l: (p: T) => void) => void };
+		const timer = setTimeout(() => {
+			socket.off(event, listener);
+			reject(new Error(`no ${event} within ${timeoutMs} ms`));
+		}, timeoutMs);
+		const listener = (payload: T): void => {
+			if (match(payload)) {
+				clearTimeout(timer);
+				socket.off(event, listener);
+				resolve(payload);
+			}
+		};
+		socket.on(event, listener);
+	});
 }

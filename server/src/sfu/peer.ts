@@ -146,11 +146,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
 	}
 
 	closeProducer(producerId: string): void {
-		const entry = this.#producers.get(producerId);
-		if (!entry) {
-			throw new NotFoundError(`No producer ${producerId}`);
-		}
-		entry.producer.close();
+		this.#producer(producerId).close();
 	}
 
 	/** Creates a paused consumer: resume it after the client has set it up, so no packet is lost. */
@@ -176,11 +172,55 @@ export class Peer extends TypedEmitter<PeerEvents> {
 	}
 
 	async resumeConsumer(consumerId: string): Promise<void> {
+		await this.#consumer(consumerId).resume();
+	}
+
+	async pauseConsumer(consumerId: string): Promise<void> {
+		await this.#consumer(consumerId).pause();
+	}
+
+	/**
+	 * The viewer's layout decides the most it receives: a large tile the top simulcast layer, a
+	 * thumbnail the lowest. mediasoup lowers layers further by itself when the downlink degrades.
+	 */
+	async setConsumerLayout(consumerId: string, large: boolean): Promise<void> {
+		const consumer = this.#consumer(consumerId);
+		if (consumer.type === 'simulcast' || consumer.type === 'svc') {
+			await consumer.setPreferredLayers({ spatialLayer: large ? 2 : 0 });
+		}
+		await consumer.setPriority(large ? 2 : 1);
+	}
+
+	producerBySource(source: Source): Producer | undefined {
+		return this.producers.find((p) => p.source === source)?.producer;
+	}
+
+	async pauseProducer(producerId: string): Promise<Producer> {
+		const producer = this.#producer(producerId);
+		await producer.pause();
+		return producer;
+	}
+
+	async resumeProducer(producerId: string): Promise<Producer> {
+		const producer = this.#producer(producerId);
+		await producer.resume();
+		return producer;
+	}
+
+	#producer(producerId: string): Producer {
+		const entry = this.#producers.get(producerId);
+		if (!entry) {
+			throw new NotFoundError(`No producer ${producerId}`);
+		}
+		return entry.producer;
+	}
+
+	#consumer(consumerId: string): Consumer {
 		const consumer = this.#consumers.get(consumerId);
 		if (!consumer) {
 			throw new NotFoundError(`No consumer ${consumerId}`);
 		}
-		await consumer.resume();
+		return consumer;
 	}
 
 	close(): void {

@@ -2,19 +2,21 @@ import type { Static, TSchema } from 'typebox';
 import type { Ack } from './ack.ts';
 import { echoTestRequests } from './echo-test.ts';
 import { mediaNotifications, mediaRequests } from './media.ts';
+import { roomNotifications, roomRequests } from './room.ts';
 import { systemNotifications } from './system.ts';
 
 export * from './ack.ts';
 export { Direction, Kind, Source } from './media.ts';
+export type { ParticipantView, RoomSnapshot } from './room.ts';
 
 /** Sent in the socket.io handshake `auth`; the server refuses other versions. */
 export const PROTOCOL_VERSION = 1;
 
 /** Every client→server event: a request schema and the schema of its ack data. */
-export const clientRequests = { ...mediaRequests, ...echoTestRequests };
+export const clientRequests = { ...mediaRequests, ...echoTestRequests, ...roomRequests };
 
 /** Every server→client notification (fire and forget). */
-export const serverNotifications = { ...mediaNotifications, ...systemNotifications };
+export const serverNotifications = { ...mediaNotifications, ...systemNotifications, ...roomNotifications };
 
 export type RequestName = keyof typeof clientRequests;
 export type RequestOf<K extends RequestName> = Static<(typeof clientRequests)[K]['request']>;

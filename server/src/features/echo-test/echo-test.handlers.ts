@@ -3,6 +3,7 @@ import { UnavailableError } from '../../lib/errors.ts';
 import { asWire } from '../../lib/wire.ts';
 import type { AppSocket } from '../../plugins/app/socket-io.ts';
 import { MEDIA_CODECS } from '../../sfu/media-codecs.ts';
+import { attachPeer } from '../media/attach-peer.ts';
 import { Peer } from '../../sfu/peer.ts';
 import type { WorkerPool } from '../../sfu/worker-pool.ts';
 
@@ -41,7 +42,7 @@ export function registerEchoTestHandlers(socket: AppSocket, ctx: EchoTestContext
 				peer.close();
 			}
 		});
-		socket.data.peer = peer;
+		attachPeer(socket, peer);
 		return { routerRtpCapabilities: asWire(router.rtpCapabilities) };
 	});
 

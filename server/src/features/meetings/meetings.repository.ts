@@ -123,7 +123,11 @@ export function createMeetingsRepository(db: Database) {
 			});
 		},
 
-		async setStatus(id: string, data: { status: MeetingStatus; startedAt?: Date; endedAt?: Date; locked?: boolean }): Promise<void> {
+		async setLocked(id: string, locked: boolean): Promise<void> {
+			await db.meeting.update({ where: { id }, data: { locked }, select: { id: true } });
+		},
+
+		async setStatus(id: string, data: { status: MeetingStatus; startedAt?: Date; endedAt?: Date }): Promise<void> {
 			await db.meeting.update({ where: { id }, data, select: { id: true } });
 		},
 

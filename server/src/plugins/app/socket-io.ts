@@ -7,11 +7,15 @@ import {
 	type HandshakeAuth,
 	type ServerToClientEvents,
 } from '#shared/protocol/index.ts';
+import type { UserDto } from '../../features/accounts/users.repository.ts';
+import { SESSION_COOKIE } from '../../features/auth/session-cookie.ts';
 import type { Peer } from '../../sfu/peer.ts';
 
 /** Per-socket state, filled by the connection middleware and by features. */
 export type SocketData = {
 	log: FastifyBaseLogger;
+	/** The signed-in user of the handshake's session cookie, if any (invitation links have none). */
+	user: UserDto | null;
 	/** The media peer of this socket, once it joined a meeting or started a connection check. */
 	peer?: Peer;
 	/** Token bucket of define-handler's rate limit. */
@@ -47,8 +51,15 @@ export default fp(
 				next(new Error(`protocol version ${String(auth.protocolVersion)} is not supported; reload the page (server speaks ${PROTOCOL_VERSION})`));
 				return;
 			}
-			socket.data.log = fastify.log.child({ socketId: socket.id });
-			next();
+			const token = fastify.parseCookie(socket.handshake.headers.cookie ?? '')[SESSION_COOKIE];
+			fastify.auth.resolve(token).then(
+				(session) => {
+					socket.data.user = session?.user ?? null;
+					socket.data.log = fastify.log.child({ socketId: socket.id, userId: session?.user.id });
+					next();
+				},
+				(error: unknown) => next(error instanceof Error ? error : new Error('session lookup failed'))
+			);
 		});
 		fastify.decorate('io', io);
 		fastify.addHook('preClose', async () => {
@@ -59,5 +70,5 @@ export default fp(
 			await io.close();
 		});
 	},
-	{ name: 'socket-io' }
+	{ name: 'socket-io', dependencies: ['auth'] }
 );

@@ -1,0 +1,158 @@
+import type { NotificationName, NotificationOf } from '#shared/protocol/index.ts';
+import { onRequest } from '../../lib/define-handler.ts';
+import { InvalidStateError } from '../../lib/errors.ts';
+import { asWire } from '../../lib/wire.ts';
+import type { AppSocket } from '../../plugins/app/socket-io.ts';
+import type { MeetingsRepository } from '../meetings/meetings.repository.ts';
+import { attachPeer } from '../media/attach-peer.ts';
+import type { Conference, LeaveReason } from './conference.ts';
+import type { ConferenceRegistry } from './conference-registry.ts';
+import { resolveJoin } from './join-resolver.ts';
+
+export type ConferenceContext = { registry: ConferenceRegistry; meetings: MeetingsRepository };
+
+type Membership = { conference: Conference; participantId: string };
+
+const memberships = new WeakMap<AppSocket, Membership>();
+
+function membershipOf(socket: AppSocket): Membership {
+	const membership = memberships.get(socket);
+	if (!membership || membership.conference.closed || !membership.conference.participant(membership.participantId)) {
+		throw new InvalidStateError('Join the meeting first');
+	}
+	return membership;
+}
+
+async function leaveCurrent(socket: AppSocket, ctx: ConferenceContext, reason: LeaveReason): Promise<void> {
+	const membership = memberships.get(socket);
+	if (!membership) {
+		return;
+	}
+	memberships.delete(socket);
+	await membership.conference.leave(membership.participantId, reason);
+	ctx.registry.scheduleCloseIfEmpty(membership.conference);
+}
+
+export function registerConferenceHandlers(socket: AppSocket, ctx: ConferenceContext): void {
+	const notify = <K extends NotificationName>(event: K, payload: NotificationOf<K>): void => {
+		// Active-speaker hints may be dropped under load; everything else is delivered in order.
+		const target = event === 'room:active-speaker' ? socket.volatile : socket;
+		(target as unknown as { emit: (e: string, p: unknown) => boolean }).emit(event, payload);
+		if (event === 'room:closed') {
+			memberships.delete(socket);
+		}
+	};
+
+	onRequest(socket, 'room:join', async (request) => {
+		const target = await resolveJoin(ctx.meetings, socket.data.user, request);
+		await leaveCurrent(socket, ctx, 'left');
+		const conference = await ctx.registry.getOrCreate(target.meeting);
+		const result = await conference.join(target.identity, notify);
+		if (result.status === 'waiting') {
+			memberships.set(socket, { conference, participantId: result.id });
+			return { status: 'waiting' as const, participantId: result.id, meetingTitle: conference.title };
+		}
+		const { participant } = result;
+		memberships.set(socket, { conference, participantId: participant.id });
+		attachPeer(socket, participant.peer);
+		socket.data.log.info({ meetingId: conference.meetingId, unitId: participant.unitId, participantId: participant.id }, 'site joined');
+		return {
+			status: 'joined' as const,
+			participantId: participant.id,
+			routerRtpCapabilities: asWire(conference.routerRtpCapabilities),
+			snapshot: conference.snapshotFor(participant.id),
+		};
+	});
+
+	onRequest(socket, 'room:leave', async () => {
+		await leaveCurrent(socket, ctx, 'left');
+		return {};
+	});
+
+	onRequest(socket, 'room:set-state', async ({ audioOnly }) => {
+		const { conference, participantId } = membershipOf(socket);
+		conference.setState(participantId, { audioOnly });
+		return {};
+	});
+
+	onRequest(socket, 'producer:pause', async ({ producerId }) => {
+		const { conference, participantId } = membershipOf(socket);
+		await conference.participant(participantId)?.peer.pauseProducer(producerId);
+		conference.changed();
+		return {};
+	});
+
+	onRequest(socket, 'producer:resume', async ({ producerId }) => {
+		const { conference, participantId } = membershipOf(socket);
+		await conference.participant(participantId)?.peer.resumeProducer(producerId);
+		conference.changed();
+		return {};
+	});
+
+	onRequest(socket, 'consumer:pause', async ({ consumerId }) => {
+		const { conference, participantId } = membershipOf(socket);
+		await conference.participant(participantId)?.peer.pauseConsumer(consumerId);
+		return {};
+	});
+
+	onRequest(socket, 'consumer:set-layout', async ({ consumerId, large }) => {
+		const { conference, participantId } = membershipOf(socket);
+		await conference.participant(participantId)?.peer.setConsumerLayout(consumerId, large);
+		return {};
+	});
+
+	onRequest(socket, 'floor:request', async () => {
+		const { conference, participantId } = membershipOf(socket);
+		return { position: conference.requestFloor(participantId) };
+	});
+
+	onRequest(socket, 'floor:cancel', async () => {
+		const { conference, participantId } = membershipOf(socket);
+		conference.cancelFloor(participantId);
+		return {};
+	});
+
+	// Chair actions on one target site: the Conference checks that the caller is the chair.
+	const onTarget =
+		(act: (conference: Conference, chairId: string, targetId: string) => Promise<void>) =>
+		async ({ participantId: targetId }: { participantId: string }): Promise<Record<string, never>> => {
+			const { conference, participantId } = membershipOf(socket);
+			await act(conference, participantId, targetId);
+			return {};
+		};
+	onRequest(socket, 'floor:grant', onTarget((c, chairId, targetId) => c.grantFloor(chairId, targetId)));
+	onRequest(socket, 'chair:mute', onTarget((c, chairId, targetId) => c.mute(chairId, targetId)));
+	onRequest(socket, 'chair:ask-unmute', onTarget((c, chairId, targetId) => c.askUnmute(chairId, targetId)));
+	onRequest(socket, 'chair:remove', onTarget((c, chairId, targetId) => c.remove(chairId, targetId)));
+	onRequest(socket, 'waiting:admit', onTarget((c, chairId, targetId) => c.admit(chairId, targetId)));
+	onRequest(socket, 'waiting:deny', onTarget((c, chairId, targetId) => c.deny(chairId, targetId)));
+
+	onRequest(socket, 'floor:end', async () => {
+		const { conference, participantId } = membershipOf(socket);
+		await conference.endFloor(participantId);
+		return {};
+	});
+
+	onRequest(socket, 'chair:mute-all', async () => {
+		const { conference, participantId } = membershipOf(socket);
+		return { muted: await conference.muteAll(participantId) };
+	});
+
+	onRequest(socket, 'chair:lock', async ({ locked }) => {
+		const { conference, participantId } = membershipOf(socket);
+		await conference.lock(participantId, locked);
+		return {};
+	});
+
+	onRequest(socket, 'chair:end', async () => {
+		const { conference, participantId } = membershipOf(socket);
+		await conference.end(participantId);
+		return {};
+	});
+
+	socket.on('disconnect', () => {
+		void leaveCurrent(socket, ctx, 'disconnected').catch((error: unknown) => {
+			socket.data.log.error({ err: error }, 'leaving on disconnect failed');
+		});
+	});
+}

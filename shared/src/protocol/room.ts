@@ -1,0 +1,123 @@
+import type { RtpCapabilities } from 'mediasoup-client/lib/types.js';
+import { Type, type Static } from 'typebox';
+import { defineNotifications, defineRequests, Empty, Id, Opaque } from './schema.ts';
+import { Kind, Source } from './media.ts';
+
+const Uuid = Type.String({ format: 'uuid', maxLength: 36 });
+const ParticipantId = Id;
+
+/** One connected site as every participant sees it. */
+export const ParticipantView = Type.Object({
+	id: Type.String(),
+	unitId: Type.String(),
+	unitName: Type.String(),
+	/** A person's name when signed in, else the unit's name. */
+	displayName: Type.String(),
+	host: Type.Boolean(),
+	chair: Type.Boolean(),
+	micMuted: Type.Boolean(),
+	cameraOff: Type.Boolean(),
+	audioOnly: Type.Boolean(),
+	screenSharing: Type.Boolean(),
+	joinedAt: Type.String(),
+	producers: Type.Array(Type.Object({ id: Type.String(), kind: Kind, source: Source, paused: Type.Boolean() })),
+});
+export type ParticipantView = Static<typeof ParticipantView>;
+
+export const WaitingView = Type.Object({ id: Type.String(), unitName: Type.String(), displayName: Type.String(), since: Type.String() });
+
+/** The whole room state; sent after every change, with a per-room increasing seq. */
+export const RoomSnapshot = Type.Object({
+	seq: Type.Integer(),
+	meetingId: Type.String(),
+	title: Type.String(),
+	locked: Type.Boolean(),
+	participants: Type.Array(ParticipantView),
+	/** Participant ids in the order they asked for the floor. */
+	floorQueue: Type.Array(Type.Object({ participantId: Type.String(), since: Type.String() })),
+	/** The participant holding the floor (granted), shown large to everyone. */
+	spotlight: Type.Union([Type.String(), Type.Null()]),
+	activeSpeaker: Type.Union([Type.String(), Type.Null()]),
+	/** Only the chair receives the waiting room. */
+	waiting: Type.Array(WaitingView),
+});
+export type RoomSnapshot = Static<typeof RoomSnapshot>;
+
+const Target = Type.Object({ participantId: ParticipantId }, { additionalProperties: false });
+
+export const roomRequests = defineRequests({
+	/**
+	 * Joins a meeting as a site: with the signed-in session, or with a unit's invitation token.
+	 * A locked meeting puts the site in the waiting room until the chair admits it.
+	 */
+	'room:join': {
+		request: Type.Object(
+			{
+				meetingId: Type.Optional(Uuid),
+				invitationToken: Type.Optional(Type.String({ minLength: 16, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),
+			},
+			{ additionalProperties: false }
+		),
+		response: Type.Union([
+			Type.Object({
+				status: Type.Literal('joined'),
+				participantId: Type.String(),
+				routerRtpCapabilities: Opaque<RtpCapabilities>('router RTP capabilities'),
+				snapshot: RoomSnapshot,
+			}),
+			Type.Object({ status: Type.Literal('waiting'), participantId: Type.String(), meetingTitle: Type.String() }),
+		]),
+	},
+	'room:leave': { request: Empty, response: Empty },
+	/** The site's own state: audio-only mode, camera on/off and microphone, as shown to others. */
+	'room:set-state': {
+		request: Type.Object(
+			{ audioOnly: Type.Optional(Type.Boolean()), micMuted: Type.Optional(Type.Boolean()) },
+			{ additionalProperties: false }
+		),
+		response: Empty,
+	},
+	/** Asks for the floor ("xin phát biểu"); the answer is the site's place in the queue (1 = next). */
+	'floor:request': { request: Empty, response: Type.Object({ position: Type.Integer() }) },
+	'floor:cancel': { request: Empty, response: Empty },
+	/** Chair: give the floor (unmute + spotlight) to a site, usually the head of the queue. */
+	'floor:grant': { request: Target, response: Empty },
+	/** Chair: take the floor back (mute the speaker, clear the spotlight). */
+	'floor:end': { request: Empty, response: Empty },
+	'chair:mute': { request: Target, response: Empty },
+	'chair:mute-all': { request: Empty, response: Type.Object({ muted: Type.Integer() }) },
+	'chair:ask-unmute': { request: Target, response: Empty },
+	'chair:remove': { request: Target, response: Empty },
+	'chair:lock': { request: Type.Object({ locked: Type.Boolean() }, { additionalProperties: false }), response: Empty },
+	'chair:end': { request: Empty, response: Empty },
+	'waiting:admit': { request: Target, response: Empty },
+	'waiting:deny': { request: Target, response: Empty },
+	/** The viewer's layout: a large tile gets the top simulcast layer, thumbnails the lowest. */
+	'consumer:set-layout': {
+		request: Type.Object({ consumerId: Id, large: Type.Boolean() }, { additionalProperties: false }),
+		response: Empty,
+	},
+	'consumer:pause': { request: Type.Object({ consumerId: Id }, { additionalProperties: false }), response: Empty },
+	'producer:pause': { request: Type.Object({ producerId: Id }, { additionalProperties: false }), response: Empty },
+	'producer:resume': { request: Type.Object({ producerId: Id }, { additionalProperties: false }), response: Empty },
+});
+
+export const roomNotifications = defineNotifications({
+	'room:snapshot': RoomSnapshot,
+	/** Volatile: the loudest site changed. */
+	'room:active-speaker': Type.Object({ participantId: Type.Union([Type.String(), Type.Null()]) }),
+	/** A waiting site was admitted: send room:join again. */
+	'room:admitted': Type.Object({ meetingId: Type.String() }),
+	/** This site is out of the meeting: denied, removed, ended, or replaced by a newer window. */
+	'room:closed': Type.Object({
+		reason: Type.Union([Type.Literal('denied'), Type.Literal('removed'), Type.Literal('ended'), Type.Literal('replaced')]),
+	}),
+	/** A producer the site can consume appeared. */
+	'producer:added': Type.Object({ participantId: Type.String(), producerId: Type.String(), kind: Kind, source: Source }),
+	'consumer:closed': Type.Object({ consumerId: Type.String() }),
+	/** The chair muted this site's microphone (server-side); the client mirrors it. */
+	'chair:muted': Type.Object({}),
+	'chair:unmute-requested': Type.Object({}),
+	/** The chair gave this site the floor: unmute the microphone. */
+	'floor:granted': Type.Object({}),
+});
