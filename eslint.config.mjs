@@ -51,6 +51,8 @@ export default tseslint.config(
 		files: ['client/**/*.ts', 'client/**/*.tsx'],
 		languageOptions: { globals: globals.browser },
 		rules: {
+			// The browser console is the client's log.
+			'no-console': ['error', { allow: ['warn', 'error'] }],
 			'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/**'], message: 'the client talks to the server only through shared/ protocol' }] }],
 		},
 	},

@@ -48,12 +48,12 @@ describe('start page and connection check in Chromium', () => {
 		expect(await page.$eval('body', (el) => el.innerText)).toContain('Điểm cầu (18)');
 		expect(await page.$eval('[data-testid=check-start]', (el) => el.textContent)).toBe('Bắt đầu kiểm tra');
 
-		await page.click('.topbar button');
+		await page.click('[data-testid=locale-switch]');
 		expect(await page.$eval('html', (el) => el.lang)).toBe('en');
 		expect(await page.$eval('[data-testid=check-start]', (el) => el.textContent)).toBe('Start check');
 		await page.reload({ waitUntil: 'networkidle0' });
 		expect(await page.$eval('[data-testid=check-start]', (el) => el.textContent)).toBe('Start check');
-		await page.click('.topbar button');
+		await page.click('[data-testid=locale-switch]');
 		expect(await page.$eval('html', (el) => el.lang)).toBe('vi');
 		await page.close();
 	});
@@ -92,7 +92,7 @@ describe('start page and connection check in Chromium', () => {
 			expect(ports.has(transport.iceSelectedTuple!.localPort)).toBe(true);
 		}
 
-		await page.click('.actions button');
+		await page.click('[data-testid=check-stop]');
 		await page.waitForSelector('[data-testid=check-state][data-state=idle]');
 		const routers = () => running.app.workerPool.status().workers.reduce((n, w) => n + w.routers, 0);
 		await expect.poll(routers, { timeout: 5000 }).toBe(0);

@@ -108,7 +108,7 @@ export function ConnectionCheck({ socket, connected }: { socket: AppSocket | nul
 			<p>{t('check.intro')}</p>
 			<div className="actions">
 				{state === 'running' || state === 'starting' ? (
-					<button type="button" onClick={stop}>
+					<button type="button" onClick={stop} data-testid="check-stop">
 						{t('check.stop')}
 					</button>
 				) : (

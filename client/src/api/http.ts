@@ -1,0 +1,46 @@
+import type { ErrorCode } from '#shared/protocol/index.ts';
+
+/** An HTTP error with the server's machine-readable code. */
+export class ApiError extends Error {
+	readonly code: ErrorCode | 'network';
+	readonly status: number;
+
+	constructor(code: ErrorCode | 'network', message: string, status: number) {
+		super(message);
+		this.name = 'ApiError';
+		this.code = code;
+		this.status = status;
+	}
+}
+
+let csrfToken = '';
+
+/** The session's CSRF token, sent on every write (the session cookie alone is not enough). */
+export function setCsrfToken(token: string): void {
+	csrfToken = token;
+}
+
+export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+	let response: Response;
+	try {
+		response = await fetch(path, {
+			method,
+			credentials: 'same-origin',
+			headers: {
+				...(body === undefined ? {} : { 'content-type': 'application/json' }),
+				...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken }),
+			},
+			body: body === undefined ? null : JSON.stringify(body),
+		});
+	} catch (error) {
+		throw new ApiError('network', error instanceof Error ? error.message : 'network error', 0);
+	}
+	if (response.status === 204) {
+		return undefined as T;
+	}
+	const data = (await response.json().catch(() => ({}))) as { code?: ErrorCode; message?: string };
+	if (!response.ok) {
+		throw new ApiError(data.code ?? 'internal', data.message ?? response.statusText, response.status);
+	}
+	return data as T;
+}

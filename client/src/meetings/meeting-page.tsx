@@ -1,0 +1,135 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { JoinLink, MeetingDetail } from '#shared/api/meetings.ts';
+import { api } from '../api/http.ts';
+import { useI18n } from '../i18n/index.tsx';
+import { Link } from '../router.tsx';
+import { formatTime } from './meetings-page.tsx';
+import { freshLinks } from './schedule-form.tsx';
+
+type Attendance = { unitName: string; kind: 'join' | 'leave'; reason: string; at: string };
+type Action = { action: string; actor: string | null; targetUnitId: string | null; at: string };
+
+export function MeetingPage({ id }: { id: string }) {
+	const { t, locale } = useI18n();
+	const [meeting, setMeeting] = useState<MeetingDetail | null>(null);
+	const [links, setLinks] = useState<JoinLink[]>(() => freshLinks.get(id) ?? []);
+	const [attendance, setAttendance] = useState<Attendance[]>([]);
+	const [actions, setActions] = useState<Action[] | null>(null);
+	const [error, setError] = useState<string | null>(null);
+
+	const load = useCallback(() => {
+		api<MeetingDetail>('GET', `/api/meetings/${id}`)
+			.then((m) => {
+				setMeeting(m);
+				void api<Attendance[]>('GET', `/api/meetings/${id}/attendance`).then(setAttendance);
+				if (m.permissions.manage || m.permissions.moderate) {
+					void api<Action[]>('GET', `/api/meetings/${id}/actions`).then(setActions);
+				}
+			})
+			.catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+	}, [id]);
+	useEffect(load, [load]);
+
+	if (error) {
+		return <p role="alert" className="card">{t('common.error', { message: error })}</p>;
+	}
+	if (!meeting) {
+		return null;
+	}
+	const open = meeting.status === 'scheduled' || meeting.status === 'live';
+
+	return (
+		<section className="card wide" aria-labelledby="meeting-title">
+			<div className="row">
+				<h2 id="meeting-title">{meeting.title}</h2>
+				<span className={`status ${meeting.status}`}>{t(`meetings.status.${meeting.status}`)}</span>
+			</div>
+			<p>
+				<strong>{t('detail.time')}:</strong> {formatTime(meeting.startsAt, locale)} – {formatTime(meeting.endsAt, locale)} · {meeting.location}
+			</p>
+			<p>
+				<strong>{t('detail.chair')}:</strong> {meeting.chair?.displayName ?? '–'}
+			</p>
+			{meeting.description && <p>{meeting.description}</p>}
+			<div className="actions">
+				{open && meeting.permissions.join && (
+					<Link to={`/meetings/${meeting.id}/room`} className="button primary">
+						{t('detail.join')}
+					</Link>
+				)}
+				<a href={`/api/meetings/${meeting.id}/calendar.ics`}>{t('meetings.calendar')}</a>
+				{meeting.permissions.manage && meeting.status === 'scheduled' && (
+					<button type="button" onClick={() => void api('POST', `/api/meetings/${meeting.id}/cancel`).then(load)}>
+						{t('detail.cancel')}
+					</button>
+				)}
+			</div>
+			<h3>{t('detail.agenda')}</h3>
+			<ol>
+				{meeting.agenda.map((a) => (
+					<li key={a.id}>
+						{a.title} {a.presenter && <em>({a.presenter})</em>} · {a.durationMinutes}′
+					</li>
+				))}
+			</ol>
+			<h3>{t('detail.invited')}</h3>
+			{links.length > 0 && <p>{t('detail.links')}</p>}
+			<ul className="links" data-testid="join-links">
+				{meeting.invitations
+					.filter((i) => !i.revoked)
+					.map((i) => {
+						const link = links.find((l) => l.unitId === i.unitId);
+						return (
+							<li key={i.unitId} data-unit={i.unitId}>
+								{i.unitName}
+								{link && <input readOnly value={link.url} aria-label={i.unitName} onFocus={(e) => e.target.select()} />}
+								{meeting.permissions.manage && open && (
+									<button
+										type="button"
+										onClick={() =>
+											void api<JoinLink>('POST', `/api/meetings/${meeting.id}/invitations/${i.unitId}/link`).then((fresh) =>
+												setLinks([...links.filter((l) => l.unitId !== i.unitId), fresh])
+											)
+										}
+									>
+										{t('detail.renewLink')}
+									</button>
+								)}
+							</li>
+						);
+					})}
+			</ul>
+			<h3>{t('detail.attendance')}</h3>
+			<table data-testid="attendance">
+				<tbody>
+					{attendance.map((a, i) => (
+						<tr key={i}>
+							<td>{formatTime(a.at, locale)}</td>
+							<td>{a.unitName}</td>
+							<td>
+								{t(`attendance.${a.kind}`)} {a.reason && `(${a.reason})`}
+							</td>
+						</tr>
+					))}
+				</tbody>
+			</table>
+			{actions && (
+				<>
+					<h3>{t('detail.actions')}</h3>
+					<table data-testid="actions">
+						<tbody>
+							{actions.map((a, i) => (
+								<tr key={i}>
+									<td>{formatTime(a.at, locale)}</td>
+									<td>{a.actor ?? '–'}</td>
+									<td>{a.action}</td>
+									<td>{a.targetUnitId ?? ''}</td>
+								</tr>
+							))}
+						</tbody>
+					</table>
+				</>
+			)}
+		</section>
+	);
+}

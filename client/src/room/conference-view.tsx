@@ -1,0 +1,229 @@
+import { useEffect, useState } from 'react';
+import type { ParticipantView, RoomSnapshot } from '#shared/protocol/index.ts';
+import { useI18n } from '../i18n/index.tsx';
+import { request, type AppSocket } from '../signaling/socket.ts';
+import { MediaElement } from './media-element.tsx';
+import type { Notice, RemoteTracks, RoomClient } from './room-client.ts';
+
+function useRoom(client: RoomClient) {
+	const [snapshot, setSnapshot] = useState<RoomSnapshot | null>(client.snapshot);
+	const [tracks, setTracks] = useState<Map<string, RemoteTracks>>(() => client.tracks());
+	const [speaker, setSpeaker] = useState<string | null>(null);
+	const [notice, setNotice] = useState<Notice | null>(null);
+	const [, force] = useState(0);
+	useEffect(() => {
+		const offs = [
+			client.on('snapshot', (s) => {
+				setSnapshot(s);
+				force((n) => n + 1);
+			}),
+			client.on('tracks', () => setTracks(client.tracks())),
+			client.on('speaker', setSpeaker),
+			client.on('notice', (n) => {
+				setNotice(n);
+				force((x) => x + 1);
+			}),
+		];
+		return () => offs.forEach((off) => off());
+	}, [client]);
+	return { snapshot, tracks, speaker: speaker ?? snapshot?.activeSpeaker ?? null, notice, clearNotice: () => setNotice(null), refresh: () => force((n) => n + 1) };
+}
+
+export function ConferenceView({ client, socket, local }: { client: RoomClient; socket: AppSocket; local: MediaStream }) {
+	const { t } = useI18n();
+	const { snapshot, tracks, speaker, notice, clearNotice, refresh } = useRoom(client);
+	const [error, setError] = useState<string | null>(null);
+	const me = snapshot?.participants.find((p) => p.id === client.participantId);
+	const others = snapshot?.participants.filter((p) => p.id !== client.participantId) ?? [];
+	const sharer = others.find((p) => p.screenSharing);
+	const largeId = sharer?.id ?? (snapshot?.spotlight && snapshot.spotlight !== me?.id ? snapshot.spotlight : null) ?? (speaker && speaker !== me?.id ? speaker : null) ?? others[0]?.id ?? null;
+	const large = others.find((p) => p.id === largeId);
+	const isChair = me?.chair ?? false;
+	const inQueue = snapshot?.floorQueue.some((f) => f.participantId === me?.id) ?? false;
+
+	useEffect(() => {
+		void client.setLarge(largeId);
+	}, [client, largeId]);
+
+	const act = (fn: () => Promise<unknown>) => () => {
+		setError(null);
+		fn()
+			.then(refresh)
+			.catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+	};
+	const chairAct = (event: 'chair:mute' | 'chair:ask-unmute' | 'chair:remove' | 'floor:grant' | 'waiting:admit' | 'waiting:deny', participantId: string) =>
+		act(() => request(socket, event, { participantId }));
+	const name = (id: string) => snapshot?.participants.find((p) => p.id === id)?.displayName ?? id;
+
+	const tile = (p: ParticipantView, big: boolean) => {
+		const remote = tracks.get(p.id);
+		const video = big && p.screenSharing ? remote?.screen : remote?.camera;
+		return (
+			<figure key={`${p.id}-${big ? 'large' : 'small'}`} className={`tile${big ? ' large' : ''}${speaker === p.id ? ' speaking' : ''}`} data-tile={p.unitName}>
+				<MediaElement track={p.audioOnly || p.cameraOff ? undefined : video} kind="video" label={p.displayName} />
+				<figcaption>
+					{p.displayName}
+					{p.chair && ` · ${t('room.chair')}`}
+					{p.micMuted && ` · ${t('room.micOff')}`}
+					{p.audioOnly && ` · ${t('room.audioOnlyTag')}`}
+				</figcaption>
+			</figure>
+		);
+	};
+
+	return (
+		<div className="conference">
+			<div className="stage">
+				<h2 className="room-title">
+					{snapshot?.title} {snapshot?.locked && <span className="status">{t('room.locked')}</span>}
+				</h2>
+				{notice && (
+					<p role="alert" className="banner" data-testid="room-notice" data-notice={notice}>
+						{t(`room.notice.${notice}`)}{' '}
+						{notice === 'unmute-requested' && (
+							<button type="button" onClick={act(async () => { await client.setMicMuted(false); clearNotice(); })}>
+								{t('room.mic.unmute')}
+							</button>
+						)}
+						<button type="button" aria-label="OK" onClick={clearNotice}>
+							×
+						</button>
+					</p>
+				)}
+				{error && (
+					<p role="alert" className="error">
+						{t('common.error', { message: error })}
+					</p>
+				)}
+				{large && tile(large, true)}
+				<div className="thumbs">
+					{others.filter((p) => p.id !== largeId).map((p) => tile(p, false))}
+					<figure className="tile self">
+						<MediaElement track={client.audioOnly ? undefined : local.getVideoTracks()[0]} kind="video" label={t('room.you')} />
+						<figcaption>
+							{me?.displayName} {t('room.you')}
+						</figcaption>
+					</figure>
+				</div>
+				{others.map((p) => (
+					<MediaElement key={`audio-${p.id}`} track={tracks.get(p.id)?.audio} kind="audio" label={p.displayName} />
+				))}
+				<div className="controls" role="toolbar">
+					<button type="button" data-testid="toggle-mic" aria-pressed={client.micMuted} onClick={act(() => client.setMicMuted(!client.micMuted))}>
+						{client.micMuted ? t('room.mic.unmute') : t('room.mic.mute')}
+					</button>
+					<button type="button" aria-pressed={client.audioOnly} onClick={act(() => client.setAudioOnly(!client.audioOnly))}>
+						{client.audioOnly ? t('room.audioOnly.off') : t('room.audioOnly.on')}
+					</button>
+					<button type="button" onClick={act(() => (client.sharingScreen ? client.stopScreen() : client.shareScreen()))}>
+						{client.sharingScreen ? t('room.screen.stop') : t('room.screen.start')}
+					</button>
+					{!isChair && (
+						<button type="button" data-testid="floor-request" onClick={act(() => request(socket, inQueue ? 'floor:cancel' : 'floor:request', {}))}>
+							{inQueue ? t('room.floor.cancel') : t('room.floor.request')}
+						</button>
+					)}
+					<button type="button" className="danger" onClick={() => void client.leave()}>
+						{t('room.leave')}
+					</button>
+				</div>
+			</div>
+			<aside className="side">
+				{isChair && (
+					<section aria-labelledby="chair-title">
+						<h3 id="chair-title">{t('room.chairControls')}</h3>
+						<div className="actions wrap">
+							<button type="button" onClick={act(() => request(socket, 'chair:mute-all', {}))}>
+								{t('room.muteAll')}
+							</button>
+							<button type="button" data-testid="toggle-lock" onClick={act(() => request(socket, 'chair:lock', { locked: !snapshot?.locked }))}>
+								{snapshot?.locked ? t('room.unlock') : t('room.lock')}
+							</button>
+							{snapshot?.spotlight && (
+								<button type="button" onClick={act(() => request(socket, 'floor:end', {}))}>
+									{t('room.endFloor')}
+								</button>
+							)}
+							<button
+								type="button"
+								className="danger"
+								onClick={() => {
+									if (window.confirm(t('room.confirmEnd'))) {
+										act(() => request(socket, 'chair:end', {}))();
+									}
+								}}
+							>
+								{t('room.end')}
+							</button>
+						</div>
+					</section>
+				)}
+				{isChair && (snapshot?.waiting.length ?? 0) > 0 && (
+					<section aria-labelledby="waiting-title">
+						<h3 id="waiting-title">{t('room.waitingRoom')}</h3>
+						<ul>
+							{snapshot?.waiting.map((w) => (
+								<li key={w.id} data-waiting={w.unitName}>
+									{w.displayName}
+									<button type="button" onClick={chairAct('waiting:admit', w.id)}>
+										{t('room.admit')}
+									</button>
+									<button type="button" onClick={chairAct('waiting:deny', w.id)}>
+										{t('room.deny')}
+									</button>
+								</li>
+							))}
+						</ul>
+					</section>
+				)}
+				<section aria-labelledby="queue-title">
+					<h3 id="queue-title">{t('room.queue')}</h3>
+					{snapshot?.floorQueue.length === 0 && <p>{t('room.queueEmpty')}</p>}
+					<ol data-testid="floor-queue">
+						{snapshot?.floorQueue.map((f) => (
+							<li key={f.participantId} data-queued={name(f.participantId)}>
+								{name(f.participantId)}
+								{isChair && (
+									<button type="button" data-testid="grant" onClick={chairAct('floor:grant', f.participantId)}>
+										{t('room.grant')}
+									</button>
+								)}
+							</li>
+						))}
+					</ol>
+				</section>
+				<section aria-labelledby="people-title">
+					<h3 id="people-title">{t('room.participants', { count: snapshot?.participants.length ?? 0 })}</h3>
+					<ul className="people" data-testid="participants">
+						{snapshot?.participants.map((p) => (
+							<li key={p.id} data-participant={p.unitName} data-mic-muted={String(p.micMuted)} className={speaker === p.id ? 'speaking' : ''}>
+								<span>
+									{p.displayName}
+									{p.id === me?.id && ` ${t('room.you')}`}
+									{p.micMuted && ` · ${t('room.micOff')}`}
+									{speaker === p.id && ` · ${t('room.speaking')}`}
+								</span>
+								{isChair && p.id !== me?.id && (
+									<span className="actions">
+										<button type="button" data-testid="mute" onClick={chairAct('chair:mute', p.id)}>
+											{t('room.mute')}
+										</button>
+										<button type="button" onClick={chairAct('chair:ask-unmute', p.id)}>
+											{t('room.askUnmute')}
+										</button>
+										<button type="button" onClick={chairAct('floor:grant', p.id)}>
+											{t('room.grant')}
+										</button>
+										<button type="button" onClick={chairAct('chair:remove', p.id)}>
+											{t('room.remove')}
+										</button>
+									</span>
+								)}
+							</li>
+						))}
+					</ul>
+				</section>
+			</aside>
+		</div>
+	);
+}

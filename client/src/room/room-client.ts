@@ -1,0 +1,457 @@
+import { Device } from 'mediasoup-client';
+import type { Consumer, Producer, Transport, TransportOptions } from 'mediasoup-client/lib/types.js';
+import type { RoomSnapshot } from '#shared/protocol/index.ts';
+import { CAMERA_ENCODINGS } from '../media/echo-check.ts';
+import { request, type AppSocket } from '../signaling/socket.ts';
+
+export type JoinTarget = { meetingId: string } | { invitationToken: string };
+export type RoomState = 'joining' | 'waiting' | 'joined' | 'reconnecting' | 'closed';
+export type CloseReason = 'denied' | 'removed' | 'ended' | 'replaced' | 'left' | 'error';
+export type Notice = 'muted' | 'unmute-requested' | 'floor-granted';
+type Source = 'microphone' | 'camera' | 'screen';
+
+export type RemoteTracks = { audio?: MediaStreamTrack; camera?: MediaStreamTrack; screen?: MediaStreamTrack };
+
+type Listeners = {
+	state: (state: RoomState, detail?: string) => void;
+	snapshot: (snapshot: RoomSnapshot) => void;
+	tracks: () => void;
+	notice: (notice: Notice) => void;
+	speaker: (participantId: string | null) => void;
+};
+
+/** If ICE restart does not bring a transport back within this time, the client rejoins from scratch. */
+const ICE_RECOVERY_MS = 10_000;
+
+/**
+ * One site's membership of a live meeting: joins (or waits), sends the local microphone and
+ * camera (VP8 simulcast), receives every other site, follows the chair's actions, and recovers
+ * from signalling drops (rejoin) and ICE failures (restart ICE, then rejoin).
+ */
+export class RoomClient {
+	readonly #socket: AppSocket;
+	readonly #target: JoinTarget;
+	readonly #local: MediaStream;
+	readonly #listeners: { [K in keyof Listeners]: Set<Listeners[K]> } = {
+		state: new Set(),
+		snapshot: new Set(),
+		tracks: new Set(),
+		notice: new Set(),
+		speaker: new Set(),
+	};
+	#device: Device | undefined;
+	#send: Transport | undefined;
+	#recv: Transport | undefined;
+	#producers = new Map<Source, Producer>();
+	#consumers = new Map<string, { consumer: Consumer; participantId: string; source: Source }>();
+	#participantId: string | null = null;
+	#snapshot: RoomSnapshot | null = null;
+	#state: RoomState = 'joining';
+	#audioOnly = false;
+	#micMuted = false;
+	#large: string | null = null;
+	#iceTimers = new Map<Transport, number>();
+	#generation = 0;
+	#closed = false;
+
+	constructor(socket: AppSocket, target: JoinTarget, local: MediaStream) {
+		this.#socket = socket;
+		this.#target = target;
+		this.#local = local;
+		socket.on('room:snapshot', this.#onSnapshot);
+		socket.on('producer:added', this.#onProducerAdded);
+		socket.on('consumer:closed', this.#onConsumerClosed);
+		socket.on('room:closed', this.#onRoomClosed);
+		socket.on('room:admitted', this.#onAdmitted);
+		socket.on('room:active-speaker', this.#onSpeaker);
+		socket.on('chair:muted', this.#onMuted);
+		socket.on('chair:unmute-requested', this.#onUnmuteRequested);
+		socket.on('floor:granted', this.#onFloorGranted);
+		socket.on('media:closed', this.#onMediaClosed);
+		socket.on('disconnect', this.#onDisconnect);
+		socket.on('connect', this.#onReconnect);
+	}
+
+	on<K extends keyof Listeners>(event: K, listener: Listeners[K]): () => void {
+		(this.#listeners[event] as Set<Listeners[K]>).add(listener);
+		return () => (this.#listeners[event] as Set<Listeners[K]>).delete(listener);
+	}
+
+	get participantId(): string | null {
+		return this.#participantId;
+	}
+
+	get snapshot(): RoomSnapshot | null {
+		return this.#snapshot;
+	}
+
+	get state(): RoomState {
+		return this.#state;
+	}
+
+	get micMuted(): boolean {
+		return this.#micMuted;
+	}
+
+	get audioOnly(): boolean {
+		return this.#audioOnly;
+	}
+
+	get sharingScreen(): boolean {
+		return this.#producers.has('screen');
+	}
+
+	/** Remote tracks by participant, for the layout. */
+	tracks(): Map<string, RemoteTracks> {
+		const result = new Map<string, RemoteTracks>();
+		for (const { consumer, participantId, source } of this.#consumers.values()) {
+			const entry = result.get(participantId) ?? {};
+			entry[source === 'microphone' ? 'audio' : source] = consumer.track;
+			result.set(participantId, entry);
+		}
+		return result;
+	}
+
+	/** Bytes received so far from each participant, per kind (inbound-rtp), for quality displays and diagnostics. */
+	async receiveStats(): Promise<Record<string, { audioBytes: number; videoBytes: number }>> {
+		const result: Record<string, { audioBytes: number; videoBytes: number }> = {};
+		for (const { consumer, participantId } of this.#consumers.values()) {
+			const entry = (result[participantId] ??= { audioBytes: 0, videoBytes: 0 });
+			const report = await consumer.getStats();
+			report.forEach((s: RTCStats & { bytesReceived?: number }) => {
+				if (s.type === 'inbound-rtp') {
+					if (consumer.kind === 'audio') {
+						entry.audioBytes += s.bytesReceived ?? 0;
+					} else {
+						entry.videoBytes += s.bytesReceived ?? 0;
+					}
+				}
+			});
+		}
+		return result;
+	}
+
+	async join(): Promise<void> {
+		const generation = ++this.#generation;
+		this.#setState(this.#state === 'reconnecting' ? 'reconnecting' : 'joining');
+		this.#resetMedia();
+		const result = await request(this.#socket, 'room:join', this.#target);
+		if (generation !== this.#generation || this.#closed) {
+			return;
+		}
+		this.#participantId = result.participantId;
+		if (result.status === 'waiting') {
+			this.#setState('waiting');
+			return;
+		}
+		this.#snapshot = result.snapshot;
+		this.#emit('snapshot', result.snapshot);
+		this.#device ??= new Device();
+		if (!this.#device.loaded) {
+			await this.#device.load({ routerRtpCapabilities: result.routerRtpCapabilities });
+		}
+		this.#send = this.#createTransport('send', await request(this.#socket, 'transport:create', { direction: 'send' }));
+		this.#recv = this.#createTransport('recv', await request(this.#socket, 'transport:create', { direction: 'recv' }));
+		const audio = this.#local.getAudioTracks()[0];
+		if (audio) {
+			await this.#produce('microphone', audio);
+			if (this.#micMuted) {
+				await this.setMicMuted(true);
+			}
+		}
+		const video = this.#local.getVideoTracks()[0];
+		if (video && !this.#audioOnly) {
+			await this.#produce('camera', video);
+		}
+		for (const participant of result.snapshot.participants) {
+			if (participant.id === this.#participantId) {
+				continue;
+			}
+			for (const producer of participant.producers) {
+				await this.#consume(participant.id, producer.id, producer.source);
+			}
+		}
+		if (generation === this.#generation) {
+			this.#setState('joined');
+		}
+	}
+
+	async setMicMuted(muted: boolean): Promise<void> {
+		this.#micMuted = muted;
+		const mic = this.#producers.get('microphone');
+		if (!mic) {
+			return;
+		}
+		if (muted) {
+			mic.pause();
+			await request(this.#socket, 'producer:pause', { producerId: mic.id });
+		} else {
+			mic.resume();
+			await request(this.#socket, 'producer:resume', { producerId: mic.id });
+		}
+	}
+
+	/** Audio-only: stop sending the camera and stop receiving video, for a weak link. */
+	async setAudioOnly(audioOnly: boolean): Promise<void> {
+		this.#audioOnly = audioOnly;
+		const camera = this.#producers.get('camera');
+		if (audioOnly && camera) {
+			this.#producers.delete('camera');
+			camera.close();
+			await request(this.#socket, 'producer:close', { producerId: camera.id });
+		} else if (!audioOnly && !camera) {
+			const video = this.#local.getVideoTracks()[0];
+			if (video) {
+				await this.#produce('camera', video);
+			}
+		}
+		for (const { consumer } of this.#consumers.values()) {
+			if (consumer.kind !== 'video') {
+				continue;
+			}
+			if (audioOnly) {
+				consumer.pause();
+				await request(this.#socket, 'consumer:pause', { consumerId: consumer.id });
+			} else {
+				consumer.resume();
+				await request(this.#socket, 'consumer:resume', { consumerId: consumer.id });
+			}
+		}
+		await request(this.#socket, 'room:set-state', { audioOnly });
+	}
+
+	async shareScreen(): Promise<void> {
+		const stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: 10 }, audio: false });
+		const track = stream.getVideoTracks()[0];
+		if (!track) {
+			return;
+		}
+		track.addEventListener('ended', () => void this.stopScreen());
+		await this.#produce('screen', track);
+	}
+
+	async stopScreen(): Promise<void> {
+		const screen = this.#producers.get('screen');
+		if (!screen) {
+			return;
+		}
+		this.#producers.delete('screen');
+		screen.track?.stop();
+		screen.close();
+		await request(this.#socket, 'producer:close', { producerId: screen.id }).catch(() => undefined);
+	}
+
+	/** The participant shown large receives the top simulcast layer; everyone else thumbnails. */
+	async setLarge(participantId: string | null): Promise<void> {
+		if (participantId === this.#large) {
+			return;
+		}
+		this.#large = participantId;
+		for (const { consumer, participantId: owner } of this.#consumers.values()) {
+			if (consumer.kind === 'video') {
+				await request(this.#socket, 'consumer:set-layout', { consumerId: consumer.id, large: owner === participantId }).catch(() => undefined);
+			}
+		}
+	}
+
+	async leave(): Promise<void> {
+		if (this.#closed) {
+			return;
+		}
+		await request(this.#socket, 'room:leave', {}).catch(() => undefined);
+		this.close('left');
+	}
+
+	close(reason: CloseReason = 'left'): void {
+		if (this.#closed) {
+			return;
+		}
+		this.#closed = true;
+		this.#resetMedia();
+		this.#producers.get('screen')?.track?.stop();
+		const s = this.#socket;
+		s.off('room:snapshot', this.#onSnapshot);
+		s.off('producer:added', this.#onProducerAdded);
+		s.off('consumer:closed', this.#onConsumerClosed);
+		s.off('room:closed', this.#onRoomClosed);
+		s.off('room:admitted', this.#onAdmitted);
+		s.off('room:active-speaker', this.#onSpeaker);
+		s.off('chair:muted', this.#onMuted);
+		s.off('chair:unmute-requested', this.#onUnmuteRequested);
+		s.off('floor:granted', this.#onFloorGranted);
+		s.off('media:closed', this.#onMediaClosed);
+		s.off('disconnect', this.#onDisconnect);
+		s.off('connect', this.#onReconnect);
+		this.#setState('closed', reason);
+	}
+
+	#createTransport(direction: 'send' | 'recv', options: TransportOptions): Transport {
+		const device = this.#device!;
+		const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
+		transport.on('connect', ({ dtlsParameters }, done, fail) => {
+			request(this.#socket, 'transport:connect', { direction, dtlsParameters }).then(() => done(), fail);
+		});
+		if (direction === 'send') {
+			transport.on('produce', ({ kind, rtpParameters, appData }, done, fail) => {
+				const source = appData['source'] as Source;
+				request(this.#socket, 'producer:create', { kind, source, rtpParameters }).then(({ producerId }) => done({ id: producerId }), fail);
+			});
+		}
+		transport.on('connectionstatechange', (state) => {
+			if (state === 'disconnected' || state === 'failed') {
+				void this.#recoverIce(transport, direction);
+			} else if (state === 'connected') {
+				window.clearTimeout(this.#iceTimers.get(transport));
+				this.#iceTimers.delete(transport);
+			}
+		});
+		return transport;
+	}
+
+	/** ICE restart first; if the transport is not connected again soon, rejoin with new transports. */
+	async #recoverIce(transport: Transport, direction: 'send' | 'recv'): Promise<void> {
+		if (this.#iceTimers.has(transport) || this.#closed) {
+			return;
+		}
+		this.#iceTimers.set(
+			transport,
+			window.setTimeout(() => {
+				this.#iceTimers.delete(transport);
+				if (!transport.closed && transport.connectionState !== 'connected' && this.#socket.connected) {
+					this.#setState('reconnecting');
+					void this.join().catch(() => undefined);
+				}
+			}, ICE_RECOVERY_MS)
+		);
+		try {
+			const { iceParameters } = await request(this.#socket, 'transport:restart-ice', { direction });
+			await transport.restartIce({ iceParameters });
+		} catch {
+			// The timer above falls back to a full rejoin.
+		}
+	}
+
+	async #produce(source: Source, track: MediaStreamTrack): Promise<void> {
+		if (!this.#send || this.#producers.has(source)) {
+			return;
+		}
+		const producer =
+			source === 'microphone'
+				? await this.#send.produce({ track, codecOptions: { opusFec: true, opusDtx: true }, appData: { source } })
+				: source === 'camera'
+					? await this.#send.produce({ track, encodings: CAMERA_ENCODINGS, appData: { source } })
+					: await this.#send.produce({ track, encodings: [{ maxBitrate: 1_500_000 }], appData: { source } });
+		this.#producers.set(source, producer);
+	}
+
+	async #consume(participantId: string, producerId: string, source: Source): Promise<void> {
+		if (!this.#recv || !this.#device || [...this.#consumers.values()].some((c) => c.consumer.producerId === producerId)) {
+			return;
+		}
+		const params = await request(this.#socket, 'consumer:create', { producerId, rtpCapabilities: this.#device.rtpCapabilities });
+		const consumer = await this.#recv.consume({ id: params.consumerId, producerId, kind: params.kind, rtpParameters: params.rtpParameters });
+		this.#consumers.set(consumer.id, { consumer, participantId, source });
+		if (consumer.kind === 'video' && this.#audioOnly) {
+			consumer.pause();
+			await request(this.#socket, 'consumer:pause', { consumerId: consumer.id });
+		}
+		await request(this.#socket, 'consumer:resume', { consumerId: consumer.id });
+		if (consumer.kind === 'video') {
+			await request(this.#socket, 'consumer:set-layout', { consumerId: consumer.id, large: participantId === this.#large }).catch(() => undefined);
+		}
+		this.#emit('tracks');
+	}
+
+	#resetMedia(): void {
+		for (const timer of this.#iceTimers.values()) {
+			window.clearTimeout(timer);
+		}
+		this.#iceTimers.clear();
+		this.#send?.close();
+		this.#recv?.close();
+		this.#send = undefined;
+		this.#recv = undefined;
+		const screen = this.#producers.get('screen');
+		this.#producers.clear();
+		screen?.track?.stop();
+		this.#consumers.clear();
+		this.#emit('tracks');
+	}
+
+	#setState(state: RoomState, detail?: string): void {
+		this.#state = state;
+		this.#emit('state', state, detail);
+	}
+
+	#emit<K extends keyof Listeners>(event: K, ...args: Parameters<Listeners[K]>): void {
+		for (const listener of this.#listeners[event]) {
+			(listener as (...a: Parameters<Listeners[K]>) => void)(...args);
+		}
+	}
+
+	readonly #onSnapshot = (snapshot: RoomSnapshot): void => {
+		if (this.#snapshot && snapshot.seq < this.#snapshot.seq && snapshot.meetingId === this.#snapshot.meetingId) {
+			return;
+		}
+		this.#snapshot = snapshot;
+		this.#emit('snapshot', snapshot);
+	};
+
+	readonly #onProducerAdded = ({ participantId, producerId, source }: { participantId: string; producerId: string; source: Source }): void => {
+		void this.#consume(participantId, producerId, source).catch((error: unknown) => console.warn('consume failed', error));
+	};
+
+	readonly #onConsumerClosed = ({ consumerId }: { consumerId: string }): void => {
+		const entry = this.#consumers.get(consumerId);
+		if (entry) {
+			entry.consumer.close();
+			this.#consumers.delete(consumerId);
+			this.#emit('tracks');
+		}
+	};
+
+	readonly #onRoomClosed = ({ reason }: { reason: CloseReason }): void => {
+		this.close(reason);
+	};
+
+	readonly #onAdmitted = (): void => {
+		void this.join().catch((error: unknown) => this.#setState('closed', String(error)));
+	};
+
+	readonly #onSpeaker = ({ participantId }: { participantId: string | null }): void => {
+		this.#emit('speaker', participantId);
+	};
+
+	readonly #onMuted = (): void => {
+		this.#micMuted = true;
+		this.#producers.get('microphone')?.pause();
+		this.#emit('notice', 'muted');
+	};
+
+	readonly #onUnmuteRequested = (): void => {
+		this.#emit('notice', 'unmute-requested');
+	};
+
+	readonly #onFloorGranted = (): void => {
+		this.#micMuted = false;
+		this.#producers.get('microphone')?.resume();
+		this.#emit('notice', 'floor-granted');
+	};
+
+	readonly #onMediaClosed = (): void => {
+		this.#setState('reconnecting');
+		void this.join().catch(() => undefined);
+	};
+
+	readonly #onDisconnect = (): void => {
+		if (!this.#closed) {
+			this.#setState('reconnecting');
+		}
+	};
+
+	readonly #onReconnect = (): void => {
+		if (!this.#closed && this.#state === 'reconnecting') {
+			void this.join().catch((error: unknown) => this.close(error instanceof Error ? 'error' : 'error'));
+		}
+	};
+}

@@ -1,0 +1,185 @@
+import type { BrowserContext, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SeededAccount } from '../../server/src/features/demo-data/seed-demo-data.ts';
+import { login, seedAccounts } from '../helpers/accounts.ts';
+import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
+import { startApp, type RunningApp } from '../helpers/start-app.ts';
+
+type Stats = Record<string, { audioBytes: number; videoBytes: number }>;
+type Snapshot = { participants: { id: string; unitName: string; micMuted: boolean }[] };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function stats(page: Page): Promise<Stats> {
+	return page.evaluate(() => (window as unknown as { __giaobanRoom: { receiveStats: () => Promise<Stats> } }).__giaobanRoom.receiveStats());
+}
+
+async function snapshot(page: Page): Promise<Snapshot> {
+	return page.evaluate(() => (window as unknown as { __giaobanRoom: { snapshot: Snapshot } }).__giaobanRoom.snapshot);
+}
+
+async function participantId(page: Page, unitName: string): Promise<string> {
+	return (await snapshot(page)).participants.find((p) => p.unitName === unitName)!.id;
+}
+
+/** Bytes received by `page` from `from` over a window: audio and video. */
+async function growth(page: Page, from: string, ms = 2500): Promise<{ audio: number; video: number }> {
+	const before = (await stats(page))[from] ?? { audioBytes: 0, videoBytes: 0 };
+	await sleep(ms);
+	const after = (await stats(page))[from] ?? { audioBytes: 0, videoBytes: 0 };
+	return { audio: after.audioBytes - before.audioBytes, video: after.videoBytes - before.videoBytes };
+}
+
+async function signIn(page: Page, url: string, username: string, password: string): Promise<void> {
+	await page.goto(url, { waitUntil: 'networkidle0' });
+	await page.type('input[name=username]', username);
+	await page.type('input[name=password]', password);
+	await page.click('form button[type=submit]');
+	await page.waitForSelector('[data-testid=signed-in]');
+}
+
+async function enterRoom(page: Page): Promise<void> {
+	await page.waitForSelector('[data-testid=enter-room]:not([disabled])', { timeout: 20000 });
+	await page.click('[data-testid=enter-room]');
+	await page.waitForSelector('[data-testid=room-state][data-state=joined]', { timeout: 30000 });
+}
+
+describe('a district meeting with two communes in Chromium', () => {
+	let running: RunningApp;
+	let chromium: TestBrowser;
+	let accounts: Map<string, SeededAccount>;
+	const contexts: BrowserContext[] = [];
+	let meetingId = '';
+	let haiLuuLink = '';
+	let chair: Page;
+	let dongThinh: Page;
+	let haiLuu: Page;
+
+	beforeAll(async () => {
+		running = await startApp();
+		accounts = await seedAccounts(running.app);
+		const admin = await login(running.app, accounts, 'admin');
+		const chairs = await running.app.inject({ url: '/api/accounts/chairs', headers: admin.headers });
+		const created = await running.app.inject({
+			method: 'POST',
+			url: '/api/meetings',
+			headers: { ...admin.headers, host: new URL(running.url).host },
+			payload: {
+				title: 'Hội nghị giao ban trực tuyến',
+				description: '',
+				location: 'Hội trường UBND huyện',
+				startsAt: new Date().toISOString(),
+				endsAt: new Date(Date.now() + 7200_000).toISOString(),
+				chairId: chairs.json<{ id: string }[]>()[0]!.id,
+				agenda: [{ title: 'Báo cáo tình hình', presenter: 'Văn phòng', durationMinutes: 10 }],
+				invitedUnitIds: ['dong-thinh', 'hai-luu'],
+			},
+		});
+		const body = created.json<{ meeting: { id: string }; joinLinks: { unitId: string; url: string }[] }>();
+		meetingId = body.meeting.id;
+		haiLuuLink = body.joinLinks.find((l) => l.unitId === 'hai-luu')!.url;
+		chromium = await launchBrowser();
+		for (let i = 0; i < 3; i += 1) {
+			contexts.push(await chromium.browser.createBrowserContext());
+		}
+		const pages = await Promise.all(contexts.map((c) => c.newPage()));
+		[chair, dongThinh, haiLuu] = [pages[0]!, pages[1]!, pages[2]!];
+	}, 90000);
+
+	afterAll(async () => {
+		await chromium?.close();
+		await running?.close();
+	});
+
+	it('chair and two communes join and receive each other’s audio and video', async () => {
+		expect(haiLuuLink.startsWith(running.url)).toBe(true);
+		await signIn(chair, running.url, 'chutri', accounts.get('chutri')!.password);
+		await chair.goto(`${running.url}/meetings/${meetingId}/room`, { waitUntil: 'networkidle0' });
+		await enterRoom(chair);
+
+		await signIn(dongThinh, running.url, 'dongthinh', accounts.get('dongthinh')!.password);
+		await dongThinh.goto(`${running.url}/meetings/${meetingId}/room`, { waitUntil: 'networkidle0' });
+		await enterRoom(dongThinh);
+
+		await haiLuu.goto(haiLuuLink, { waitUntil: 'networkidle0' });
+		await enterRoom(haiLuu);
+
+		for (const page of [chair, dongThinh, haiLuu]) {
+			await page.waitForFunction(() => document.querySelectorAll('[data-testid=participants] li').length === 3, { timeout: 20000 });
+		}
+		const ids = {
+			chair: await participantId(chair, 'Huyện Sông Lô'),
+			dongThinh: await participantId(chair, 'Xã Đồng Thịnh'),
+			haiLuu: await participantId(chair, 'Xã Hải Lựu'),
+		};
+		const pairs: [Page, string][] = [
+			[chair, ids.dongThinh],
+			[chair, ids.haiLuu],
+			[dongThinh, ids.chair],
+			[dongThinh, ids.haiLuu],
+			[haiLuu, ids.chair],
+			[haiLuu, ids.dongThinh],
+		];
+		// Media needs a moment after joining: wait until every pair flows, then measure growth.
+		for (const [page, from] of pairs) {
+			await page.waitForFunction(
+				(id) =>
+					(window as unknown as { __giaobanRoom: { receiveStats: () => Promise<Stats> } }).__giaobanRoom
+						.receiveStats()
+						.then((s) => (s[id]?.audioBytes ?? 0) > 0 && (s[id]?.videoBytes ?? 0) > 0),
+				{ timeout: 30000, polling: 500 },
+				from
+			);
+		}
+		for (const [page, from] of pairs) {
+			const grown = await growth(page, from, 1500);
+			expect(grown.audio, `audio from ${from}`).toBeGreaterThan(0);
+			expect(grown.video, `video from ${from}`).toBeGreaterThan(0);
+		}
+	});
+
+	it('the chair mutes a commune and its audio stops reaching the others', async () => {
+		const target = await participantId(chair, 'Xã Đồng Thịnh');
+		await chair.click('[data-participant="Xã Đồng Thịnh"] [data-testid=mute]');
+		await dongThinh.waitForSelector('[data-testid=room-notice][data-notice=muted]', { timeout: 10000 });
+		await chair.waitForSelector('[data-participant="Xã Đồng Thịnh"][data-mic-muted=true]');
+		await sleep(1000);
+		const muted = await growth(haiLuu, target, 2500);
+		expect(muted.audio).toBe(0);
+		expect(muted.video).toBeGreaterThan(0);
+	});
+
+	it('a floor request is granted and the commune’s microphone is unmuted', async () => {
+		const target = await participantId(chair, 'Xã Đồng Thịnh');
+		await dongThinh.click('[data-testid=floor-request]');
+		await chair.waitForSelector('[data-queued="Điểm cầu Xã Đồng Thịnh"]', { timeout: 10000 });
+		await chair.click('[data-queued="Điểm cầu Xã Đồng Thịnh"] [data-testid=grant]');
+		await dongThinh.waitForSelector('[data-testid=room-notice][data-notice=floor-granted]', { timeout: 10000 });
+		await chair.waitForSelector('[data-participant="Xã Đồng Thịnh"][data-mic-muted=false]');
+		await sleep(1000);
+		const unmuted = await growth(haiLuu, target, 2500);
+		expect(unmuted.audio).toBeGreaterThan(0);
+		expect(await dongThinh.$eval('[data-testid=toggle-mic]', (el) => el.getAttribute('aria-pressed'))).toBe('false');
+	});
+
+	it('a commune reloads its page and is back in the meeting', async () => {
+		await haiLuu.reload({ waitUntil: 'networkidle0' });
+		await enterRoom(haiLuu);
+		await chair.waitForFunction(() => document.querySelectorAll('[data-testid=participants] li').length === 3, { timeout: 20000 });
+		const back = await participantId(chair, 'Xã Hải Lựu');
+		await chair.waitForFunction(
+			(id) =>
+				(window as unknown as { __giaobanRoom: { receiveStats: () => Promise<Stats> } }).__giaobanRoom
+					.receiveStats()
+					.then((s) => (s[id]?.videoBytes ?? 0) > 0 && (s[id]?.audioBytes ?? 0) > 0),
+			{ timeout: 30000, polling: 500 },
+			back
+		);
+		const attendance = await running.app.inject({
+			url: `/api/meetings/${meetingId}/attendance`,
+			headers: (await login(running.app, accounts, 'admin')).headers,
+		});
+		const haiLuuEvents = attendance.json<{ unitId: string; kind: string }[]>().filter((a) => a.unitId === 'hai-luu').map((a) => a.kind);
+		expect(haiLuuEvents.slice(0, 3)).toEqual(['join', 'leave', 'join']);
+	});
+});
