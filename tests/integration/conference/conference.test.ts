@@ -106,6 +106,11 @@ describe('live conference signalling', () => {
 		await running.app.inject({ method: 'POST', url: `/api/meetings/${meeting.id}/invitations/dong-thinh/link`, headers: signed.get('admin')!.headers });
 		expect((await ask<Ack>(anonymous, 'room:join', { invitationToken: old })).error?.code).toBe('forbidden');
 
+		// An expired link is refused like a revoked one.
+		const hai = await schedule(['hai-luu']);
+		await running.app.db.invitation.updateMany({ where: { meetingId: hai.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+		expect((await ask<Ack>(anonymous, 'room:join', { invitationToken: hai.links.get('hai-luu') })).error?.code).toBe('forbidden');
+
 		// A commune cannot use chair controls.
 		const commune = await as('dongthinh');
 		const joined = await join(commune, { meetingId: meeting.id });

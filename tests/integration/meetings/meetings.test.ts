@@ -103,6 +103,17 @@ describe('meetings API', () => {
 		expect(after).toBe(before);
 	});
 
+	it('refuses oversized bodies with payload_too_large', async () => {
+		const response = await running.app.inject({
+			method: 'POST',
+			url: '/api/meetings',
+			headers: { ...admin.headers, 'content-type': 'application/json' },
+			payload: JSON.stringify(body({ description: 'x'.repeat(2 * 1024 * 1024) })),
+		});
+		expect(response.statusCode).toBe(413);
+		expect(response.json<{ code: string }>().code).toBe('payload_too_large');
+	});
+
 	it('updates the invited units: a removed commune loses access, a new one gets a link', async () => {
 		const { meeting } = await create();
 		const updated = await running.app.inject({

@@ -16,14 +16,15 @@ export function createUnitsRepository(db: Database) {
 					kind: true,
 					name: true,
 					authority: true,
-					children: { select: { id: true, kind: true, name: true }, orderBy: { name: 'asc' } },
+					children: { select: { id: true, kind: true, name: true } },
 				},
 			});
 			if (!district) {
 				return null;
 			}
 			const { children, ...rest } = district;
-			return { ...rest, communes: children };
+			// SQLite orders by code point ("Đ" after "Z"); Vietnamese readers expect dictionary order.
+			return { ...rest, communes: children.sort((a, b) => a.name.localeCompare(b.name, 'vi')) };
 		},
 	};
 }

@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MEDIA_CODECS } from '../../../server/src/sfu/media-codecs.ts';
+import { Peer } from '../../../server/src/sfu/peer.ts';
+import { WorkerPool } from '../../../server/src/sfu/worker-pool.ts';
+import { randomRtcPort } from '../../helpers/test-env.ts';
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+describe('Peer', () => {
+	let pool: WorkerPool | undefined;
+	afterEach(() => {
+		pool?.close();
+	});
+
+	it('closes a transport whose client never completes DTLS', async () => {
+		pool = await WorkerPool.create({ numWorkers: 1, logLevel: 'warn', listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', portBase: randomRtcPort() }, silent);
+		const { router, webRtcServer } = await pool.createRouter(MEDIA_CODECS);
+		const peer: Peer = new Peer({ router, webRtcServer, findProducer: () => undefined, log: silent, connectTimeoutMs: 300 });
+		const info = await peer.createTransport('send');
+		expect(info.iceCandidates.map((c) => c.protocol).sort()).toEqual(['tcp', 'udp']);
+		expect(info.iceCandidates.every((c) => c.ip === '127.0.0.1')).toBe(true);
+		await expect.poll(async () => {
+			try {
+				await peer.restartIce('send');
+				return 'open';
+			} catch (error) {
+				return (error as { code?: string }).code;
+			}
+		}, { timeout: 3000 }).toBe('invalid_state');
+		peer.close();
+		peer.close();
+		expect(peer.closed).toBe(true);
+	});
+
+	it('refuses a second track of the same source and a source of the wrong kind', async () => {
+		pool = await WorkerPool.create({ numWorkers: 1, logLevel: 'warn', listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', portBase: randomRtcPort() }, silent);
+		const { router, webRtcServer } = await pool.createRouter(MEDIA_CODECS);
+		const peer = new Peer({ router, webRtcServer, findProducer: () => undefined, log: silent });
+		await peer.createTransport('send');
+		const opus = { codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 1 }] };
+		await peer.produce('audio', 'microphone', opus);
+		await expect(peer.produce('audio', 'microphone', { ...opus, encodings: [{ ssrc: 2 }] })).rejects.toMatchObject({ code: 'invalid_state' });
+		await expect(peer.produce('audio', 'camera', { ...opus, encodings: [{ ssrc: 3 }] })).rejects.toMatchObject({ code: 'invalid_state' });
+		peer.close();
+	});
+});
