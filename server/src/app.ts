@@ -12,6 +12,7 @@ import accounts from './features/accounts/index.ts';
 import { authPlugin, authRoutes } from './features/auth/index.ts';
 import meetings from './features/meetings/index.ts';
 import conference from './features/conference/index.ts';
+import attachments from './features/attachments/index.ts';
 import demoData from './features/demo-data/index.ts';
 import echoTest from './features/echo-test/index.ts';
 import health from './features/health/index.ts';
@@ -65,6 +66,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 	await app.register(authRoutes);
 	await app.register(accounts);
 	await app.register(meetings);
+	await app.register(attachments);
 	await app.register(media);
 	await app.register(echoTest);
 	await app.register(conference);

@@ -44,3 +44,15 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: st
 	}
 	return data as T;
 }
+
+/** Uploads one file as multipart/form-data (field "file"). */
+export async function upload<T>(path: string, file: File): Promise<T> {
+	const form = new FormData();
+	form.append('file', file);
+	const response = await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { 'x-csrf-token': csrfToken }, body: form });
+	const data = (await response.json().catch(() => ({}))) as { code?: ErrorCode; message?: string };
+	if (!response.ok) {
+		throw new ApiError(data.code ?? 'internal', data.message ?? response.statusText, response.status);
+	}
+	return data as T;
+}

@@ -131,4 +131,7 @@ export const en: Record<MessageKey, string> = {
 	'room.chairControls': 'Chair controls',
 	'common.back': 'Back',
 	'common.error': 'Error: {message}',
+	'detail.documents': 'Documents',
+	'detail.addDocument': 'Add a document (PDF, DOCX, XLSX, images…):',
+	'detail.removeDocument': 'Remove',
 };

@@ -130,6 +130,9 @@ export const vi = {
 	'room.chairControls': 'Điều hành',
 	'common.back': 'Quay lại',
 	'common.error': 'Có lỗi: {message}',
+	'detail.documents': 'Tài liệu',
+	'detail.addDocument': 'Thêm tài liệu (PDF, DOCX, XLSX, ảnh…):',
+	'detail.removeDocument': 'Xóa',
 } as const;
 
 export type MessageKey = keyof typeof vi;

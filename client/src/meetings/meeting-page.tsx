@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { JoinLink, MeetingDetail } from '#shared/api/meetings.ts';
-import { api } from '../api/http.ts';
+import { api, upload } from '../api/http.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { Link } from '../router.tsx';
 import { formatTime } from './meetings-page.tsx';
@@ -72,6 +72,37 @@ export function MeetingPage({ id }: { id: string }) {
 					</li>
 				))}
 			</ol>
+			<h3>{t('detail.documents')}</h3>
+			<ul data-testid="attachments">
+				{meeting.attachments.map((a) => (
+					<li key={a.id}>
+						<a href={`/api/meetings/${meeting.id}/attachments/${a.id}`}>{a.originalName}</a> ({Math.ceil(a.sizeBytes / 1024)} KB)
+						{meeting.permissions.manage && (
+							<button type="button" onClick={() => void api('DELETE', `/api/meetings/${meeting.id}/attachments/${a.id}`).then(load)}>
+								{t('detail.removeDocument')}
+							</button>
+						)}
+					</li>
+				))}
+			</ul>
+			{meeting.permissions.manage && open && (
+				<label>
+					{t('detail.addDocument')}{' '}
+					<input
+						type="file"
+						accept=".pdf,.docx,.doc,.xlsx,.xls,.pptx,.odt,.png,.jpg,.jpeg,.txt"
+						onChange={(e) => {
+							const file = e.target.files?.[0];
+							if (file) {
+								upload(`/api/meetings/${meeting.id}/attachments`, file)
+									.then(load)
+									.catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
+								e.target.value = '';
+							}
+						}}
+					/>
+				</label>
+			)}
 			<h3>{t('detail.invited')}</h3>
 			{links.length > 0 && <p>{t('detail.links')}</p>}
 			<ul className="links" data-testid="join-links">

@@ -149,6 +149,11 @@ export const variables = {
 			return url.origin;
 		},
 	},
+	ATTACHMENT_MAX_MB: {
+		description: 'Largest meeting attachment accepted, in MiB',
+		defaultText: '25',
+		parse: integer(1, 1024, () => 25),
+	},
 	SQLITE_SYNCHRONOUS: {
 		description: 'SQLite synchronous mode: FULL loses no acknowledged write on power loss',
 		defaultText: 'FULL',
@@ -173,6 +178,7 @@ export type Config = {
 	shutdownTimeoutMs: number;
 	demoData: boolean;
 	publicUrl: string | null;
+	attachmentMaxBytes: number;
 	sqliteSynchronous: ReturnType<Variables['SQLITE_SYNCHRONOUS']['parse']>;
 };
 
@@ -202,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		shutdownTimeoutMs: read('SHUTDOWN_TIMEOUT_MS'),
 		demoData: read('DEMO_DATA'),
 		publicUrl: read('PUBLIC_URL'),
+		attachmentMaxBytes: read('ATTACHMENT_MAX_MB') * 1024 * 1024,
 		sqliteSynchronous: read('SQLITE_SYNCHRONOUS'),
 	};
 	if (problems.length > 0) {
