@@ -94,6 +94,10 @@ describe('a district meeting with two communes in Chromium', () => {
 	it('chair and two communes join and receive each other’s audio and video', async () => {
 		expect(haiLuuLink.startsWith(running.url)).toBe(true);
 		await signIn(chair, running.url, 'chutri', accounts.get('chutri')!.password);
+		await chair.waitForSelector('[data-testid=meeting-list] li');
+		expect(await chair.$eval('[data-testid=meeting-list]', (el) => el.textContent)).toContain('Hội nghị giao ban trực tuyến');
+		await chair.click('[data-testid=view-toggle]');
+		expect(await chair.$eval('[data-testid=calendar]', (el) => el.textContent)).toContain('Hội nghị giao ban trực tuyến');
 		await chair.goto(`${running.url}/meetings/${meetingId}/room`, { waitUntil: 'networkidle0' });
 		await enterRoom(chair);
 
@@ -181,5 +185,56 @@ describe('a district meeting with two communes in Chromium', () => {
 		});
 		const haiLuuEvents = attendance.json<{ unitId: string; kind: string }[]>().filter((a) => a.unitId === 'hai-luu').map((a) => a.kind);
 		expect(haiLuuEvents.slice(0, 3)).toEqual(['join', 'leave', 'join']);
+	});
+
+	it('a commune whose signalling connection drops rejoins by itself and its media flows again', async () => {
+		const before = await participantId(chair, 'Xã Đồng Thịnh');
+		await dongThinh.evaluate(() => (window as unknown as { __giaobanSocket: { io: { engine: { close: () => void } } } }).__giaobanSocket.io.engine.close());
+		await dongThinh.waitForSelector('[data-testid=room-state][data-state=joined]', { timeout: 30000 });
+		await chair.waitForFunction(
+			(old) => {
+				const items = [...document.querySelectorAll('[data-testid=participants] li')];
+				return items.length === 3 && (window as unknown as { __giaobanRoom: { snapshot: Snapshot } }).__giaobanRoom.snapshot.participants.every((p) => p.id !== old);
+			},
+			{ timeout: 30000 },
+			before
+		);
+		const after = await participantId(chair, 'Xã Đồng Thịnh');
+		await chair.waitForFunction(
+			(id) =>
+				(window as unknown as { __giaobanRoom: { receiveStats: () => Promise<Stats> } }).__giaobanRoom
+					.receiveStats()
+					.then((s) => (s[id]?.videoBytes ?? 0) > 0 && (s[id]?.audioBytes ?? 0) > 0),
+			{ timeout: 30000, polling: 500 },
+			after
+		);
+	});
+
+	it('a commune switches to audio only and back: its video stops and resumes, its audio keeps flowing', async () => {
+		const site = await participantId(chair, 'Xã Hải Lựu');
+		await haiLuu.click('[data-testid=toggle-audio-only]');
+		await chair.waitForFunction(
+			(id) => (window as unknown as { __giaobanRoom: { snapshot: { participants: { id: string; audioOnly: boolean }[] } } }).__giaobanRoom.snapshot.participants.find((p) => p.id === id)?.audioOnly === true,
+			{ timeout: 10000 },
+			site
+		);
+		await sleep(1000);
+		const audioOnly = await growth(chair, site, 2000);
+		expect(audioOnly.video).toBe(0);
+		expect(audioOnly.audio).toBeGreaterThan(0);
+
+		await haiLuu.click('[data-testid=toggle-audio-only]');
+		await chair.waitForFunction(
+			(id) =>
+				(window as unknown as { __giaobanRoom: { receiveStats: () => Promise<Stats> } }).__giaobanRoom
+					.receiveStats()
+					.then(async (before) => {
+						await new Promise((r) => setTimeout(r, 700));
+						const after = await (window as unknown as { __giaobanRoom: { receiveStats: () => Promise<Stats> } }).__giaobanRoom.receiveStats();
+						return (after[id]?.videoBytes ?? 0) > (before[id]?.videoBytes ?? 0);
+					}),
+			{ timeout: 20000, polling: 1000 },
+			site
+		);
 	});
 });

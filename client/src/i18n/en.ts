@@ -134,4 +134,8 @@ export const en: Record<MessageKey, string> = {
 	'detail.documents': 'Documents',
 	'detail.addDocument': 'Add a document (PDF, DOCX, XLSX, images…):',
 	'detail.removeDocument': 'Remove',
+	'calendar.month': 'Month view',
+	'calendar.list': 'List view',
+	'calendar.previous': 'Previous month',
+	'calendar.next': 'Next month',
 };

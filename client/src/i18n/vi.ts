@@ -133,6 +133,10 @@ export const vi = {
 	'detail.documents': 'Tài liệu',
 	'detail.addDocument': 'Thêm tài liệu (PDF, DOCX, XLSX, ảnh…):',
 	'detail.removeDocument': 'Xóa',
+	'calendar.month': 'Xem lịch tháng',
+	'calendar.list': 'Xem danh sách',
+	'calendar.previous': 'Tháng trước',
+	'calendar.next': 'Tháng sau',
 } as const;
 
 export type MessageKey = keyof typeof vi;

@@ -4,6 +4,7 @@ import { api } from '../api/http.ts';
 import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { Link } from '../router.tsx';
+import { MonthCalendar } from './month-calendar.tsx';
 
 export function formatTime(iso: string, locale: string): string {
 	return new Date(iso).toLocaleString(locale === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
@@ -14,6 +15,7 @@ export function MeetingsPage() {
 	const { user } = useSession();
 	const [meetings, setMeetings] = useState<MeetingSummary[] | null>(null);
 	const [error, setError] = useState<string | null>(null);
+	const [view, setView] = useState<'list' | 'month'>('list');
 
 	useEffect(() => {
 		api<MeetingSummary[]>('GET', '/api/meetings')
@@ -26,6 +28,9 @@ export function MeetingsPage() {
 			<div className="row">
 				<h2 id="meetings-title">{t('meetings.title')}</h2>
 				<div className="actions">
+					<button type="button" data-testid="view-toggle" aria-pressed={view === 'month'} onClick={() => setView(view === 'list' ? 'month' : 'list')}>
+						{view === 'list' ? t('calendar.month') : t('calendar.list')}
+					</button>
 					<a href="/api/calendar.ics">{t('meetings.calendar')}</a>
 					{user?.role === 'district_admin' && (
 						<Link to="/meetings/new" className="button primary">
@@ -36,7 +41,8 @@ export function MeetingsPage() {
 			</div>
 			{error && <p role="alert">{t('common.error', { message: error })}</p>}
 			{meetings?.length === 0 && <p>{t('meetings.empty')}</p>}
-			<ul className="meetings" data-testid="meeting-list">
+			{view === 'month' && meetings && <MonthCalendar meetings={meetings} />}
+			<ul className="meetings" data-testid="meeting-list" hidden={view === 'month'}>
 				{meetings?.map((m) => (
 					<li key={m.id} data-status={m.status}>
 						<Link to={`/meetings/${m.id}`}>{m.title}</Link>

@@ -112,7 +112,7 @@ export function ConferenceView({ client, socket, local }: { client: RoomClient; 
 					<button type="button" data-testid="toggle-mic" aria-pressed={client.micMuted} onClick={act(() => client.setMicMuted(!client.micMuted))}>
 						{client.micMuted ? t('room.mic.unmute') : t('room.mic.mute')}
 					</button>
-					<button type="button" aria-pressed={client.audioOnly} onClick={act(() => client.setAudioOnly(!client.audioOnly))}>
+					<button type="button" data-testid="toggle-audio-only" aria-pressed={client.audioOnly} onClick={act(() => client.setAudioOnly(!client.audioOnly))}>
 						{client.audioOnly ? t('room.audioOnly.off') : t('room.audioOnly.on')}
 					</button>
 					<button type="button" onClick={act(() => (client.sharingScreen ? client.stopScreen() : client.shareScreen()))}>

@@ -22,10 +22,7 @@ export function JoinPage({ socket, target }: { socket: AppSocket | null; target:
 		const room = new RoomClient(socket, targetRef.current, local);
 		setClient(room);
 		const off = room.on('state', (s, detail) => setState({ state: s, detail }));
-		room.join().catch((e: unknown) => {
-			room.close('error');
-			setState({ state: 'closed', detail: e instanceof Error ? e.message : String(e) });
-		});
+		room.join().catch((e: unknown) => room.close('error', e instanceof Error ? e.message : String(e)));
 		// Expose the room for diagnostics in the browser console (and the e2e tests).
 		(window as unknown as { __giaobanRoom?: RoomClient }).__giaobanRoom = room;
 		return () => {

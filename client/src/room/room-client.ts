@@ -262,7 +262,7 @@ export class RoomClient {
 		this.close('left');
 	}
 
-	close(reason: CloseReason = 'left'): void {
+	close(reason: CloseReason = 'left', detail?: string): void {
 		if (this.#closed) {
 			return;
 		}
@@ -282,7 +282,7 @@ export class RoomClient {
 		s.off('media:closed', this.#onMediaClosed);
 		s.off('disconnect', this.#onDisconnect);
 		s.off('connect', this.#onReconnect);
-		this.#setState('closed', reason);
+		this.#setState('closed', detail ?? reason);
 	}
 
 	#createTransport(direction: 'send' | 'recv', options: TransportOptions): Transport {
@@ -335,12 +335,14 @@ export class RoomClient {
 		if (!this.#send || this.#producers.has(source)) {
 			return;
 		}
+		// stopTracks: false — the page owns the local tracks, and a rejoin or leaving audio-only mode
+		// sends the same tracks again on new producers.
 		const producer =
 			source === 'microphone'
-				? await this.#send.produce({ track, codecOptions: { opusFec: true, opusDtx: true }, appData: { source } })
+				? await this.#send.produce({ track, stopTracks: false, codecOptions: { opusFec: true, opusDtx: true }, appData: { source } })
 				: source === 'camera'
-					? await this.#send.produce({ track, encodings: CAMERA_ENCODINGS, appData: { source } })
-					: await this.#send.produce({ track, encodings: [{ maxBitrate: 1_500_000 }], appData: { source } });
+					? await this.#send.produce({ track, stopTracks: false, encodings: CAMERA_ENCODINGS, appData: { source } })
+					: await this.#send.produce({ track, stopTracks: false, encodings: [{ maxBitrate: 1_500_000 }], appData: { source } });
 		this.#producers.set(source, producer);
 	}
 
@@ -415,7 +417,7 @@ export class RoomClient {
 	};
 
 	readonly #onAdmitted = (): void => {
-		void this.join().catch((error: unknown) => this.#setState('closed', String(error)));
+		void this.join().catch((error: unknown) => this.close('error', error instanceof Error ? error.message : String(error)));
 	};
 
 	readonly #onSpeaker = ({ participantId }: { participantId: string | null }): void => {
@@ -451,7 +453,7 @@ export class RoomClient {
 
 	readonly #onReconnect = (): void => {
 		if (!this.#closed && this.#state === 'reconnecting') {
-			void this.join().catch((error: unknown) => this.close(error instanceof Error ? 'error' : 'error'));
+			void this.join().catch((error: unknown) => this.close('error', error instanceof Error ? error.message : String(error)));
 		}
 	};
 }

@@ -10,6 +10,8 @@ export function useSocket(): { socket: AppSocket | null; status: SocketStatus } 
 	useEffect(() => {
 		const s = connectSocket();
 		setSocket(s);
+		// Diagnostics from the browser console (and the e2e tests): window.__giaobanSocket.
+		(window as unknown as { __giaobanSocket?: typeof s }).__giaobanSocket = s;
 		s.on('connect', () => setStatus('connected'));
 		s.on('disconnect', () => setStatus((prev) => (prev === 'restarting' ? prev : 'lost')));
 		s.on('server:shutting-down', () => setStatus('restarting'));

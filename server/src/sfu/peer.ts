@@ -2,6 +2,7 @@ import type {
 	Consumer,
 	DtlsParameters,
 	MediaKind,
+	PlainTransport,
 	Producer,
 	Router,
 	RtpCapabilities,
@@ -50,7 +51,7 @@ const MAX_CONSUMERS = 200;
  */
 export class Peer extends TypedEmitter<PeerEvents> {
 	readonly #options: PeerOptions;
-	readonly #transports = new Map<Direction, WebRtcTransport>();
+	readonly #transports = new Map<Direction, WebRtcTransport | PlainTransport>();
 	readonly #producers = new Map<string, { producer: Producer; source: Source }>();
 	readonly #consumers = new Map<string, Consumer>();
 	#closed = false;
@@ -119,12 +120,37 @@ export class Peer extends TypedEmitter<PeerEvents> {
 		};
 	}
 
+	/**
+	 * A plain RTP transport (no ICE, no DTLS) on the server's own network, for RTP gateways,
+	 * recorders and the forwarding benchmark. Sending learns its remote from the first packet
+	 * (comedia); receiving sends to `remote`.
+	 */
+	async createPlainTransport(direction: Direction, listenIp: string, remote?: { ip: string; port: number }): Promise<{ ip: string; port: number }> {
+		this.#assertOpen();
+		this.#transports.get(direction)?.close();
+		const transport = await this.#options.router.createPlainTransport({ listenIp, rtcpMux: true, comedia: direction === 'send', appData: { direction } });
+		if (this.#closed) {
+			transport.close();
+			throw new InvalidStateError('The media session closed');
+		}
+		this.#transports.set(direction, transport);
+		transport.observer.once('close', () => {
+			if (this.#transports.get(direction) === transport) {
+				this.#transports.delete(direction);
+			}
+		});
+		if (remote) {
+			await transport.connect(remote);
+		}
+		return { ip: transport.tuple.localIp, port: transport.tuple.localPort };
+	}
+
 	async connectTransport(direction: Direction, dtlsParameters: DtlsParameters): Promise<void> {
-		await this.#transport(direction).connect({ dtlsParameters });
+		await this.#webRtcTransport(direction).connect({ dtlsParameters });
 	}
 
 	async restartIce(direction: Direction): Promise<WebRtcTransport['iceParameters']> {
-		return this.#transport(direction).restartIce();
+		return this.#webRtcTransport(direction).restartIce();
 	}
 
 	async produce(kind: MediaKind, source: Source, rtpParameters: RtpParameters): Promise<Producer> {
@@ -241,11 +267,19 @@ export class Peer extends TypedEmitter<PeerEvents> {
 		}
 	}
 
-	#transport(direction: Direction): WebRtcTransport {
+	#transport(direction: Direction): WebRtcTransport | PlainTransport {
 		this.#assertOpen();
 		const transport = this.#transports.get(direction);
 		if (!transport) {
 			throw new InvalidStateError(`Create the ${direction} transport first`);
+		}
+		return transport;
+	}
+
+	#webRtcTransport(direction: Direction): WebRtcTransport {
+		const transport = this.#transport(direction);
+		if (!('iceParameters' in transport)) {
+			throw new InvalidStateError(`The ${direction} transport is not a WebRTC transport`);
 		}
 		return transport;
 	}

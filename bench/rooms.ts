@@ -1,0 +1,137 @@
+import * as mediasoup from 'mediasoup';
+import type { Consumer } from 'mediasoup/node/lib/types.js';
+import { Conference, type ConferenceRecorder } from '../server/src/features/conference/conference.ts';
+import { MEDIA_CODECS } from '../server/src/sfu/media-codecs.ts';
+import { MediaRoom } from '../server/src/sfu/media-room.ts';
+import { WorkerPool } from '../server/src/sfu/worker-pool.ts';
+import { audioRtpParameters, ssrcsFor, videoRtpParameters } from './synthetic-media.ts';
+
+/** A room of `n` synthetic sites wired to UDP sinks; `ingressPorts[i]` receives site i's media. */
+export type BenchRoom = {
+	workerPid: number;
+	ingressPorts: number[];
+	audioPayloadTypes: Set<number>;
+	/**
+	 * Applies the layer policy again once media flows. Without bandwidth estimation (plain RTP)
+	 * mediasoup recomputes a simulcast consumer's layers only when something changes, and it can
+	 * move above the first layer only after RTCP sender reports arrived; a browser's layout change
+	 * (a new active speaker) does the same in a real meeting.
+	 */
+	applyLayout: () => Promise<void>;
+	close: () => void;
+};
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Which site a viewer shows large: site 0, or site 1 for site 0 itself (the layer policy's one large tile). */
+export function largeFor(viewer: number): number {
+	return viewer === 0 ? 1 : 0;
+}
+
+/** Through the product: WorkerPool, MediaRoom, Conference.join, Peer (plain transports) and its layer policy. */
+export async function productRoom(n: number, sinkPorts: number[]): Promise<BenchRoom> {
+	const pool = await WorkerPool.create({ numWorkers: 1, logLevel: 'warn', listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', portBase: 47000 + Math.floor(Math.random() * 1000) }, silent);
+	const media = await MediaRoom.create(pool, silent);
+	const recorder: ConferenceRecorder = {
+		attendance: async () => undefined,
+		action: async () => undefined,
+		started: async () => undefined,
+		ended: async () => undefined,
+		locked: async () => undefined,
+	};
+	const conference = new Conference({ meetingId: 'bench', title: 'bench', locked: false, started: true, media, recorder, log: silent });
+	const participants = [];
+	const ingressPorts: number[] = [];
+	for (let i = 0; i < n; i += 1) {
+		const joined = await conference.join({ unitId: `site-${i}`, unitName: `Site ${i}`, userId: null, displayName: `Site ${i}`, host: false, chair: false }, () => undefined);
+		if (joined.status !== 'joined') {
+			throw new Error('bench site was not admitted');
+		}
+		const { peer } = joined.participant;
+		const ingress = await peer.createPlainTransport('send', '127.0.0.1');
+		ingressPorts.push(ingress.port);
+		await peer.produce('audio', 'microphone', audioRtpParameters(ssrcsFor(i)));
+		await peer.produce('video', 'camera', videoRtpParameters(ssrcsFor(i)));
+		await peer.createPlainTransport('recv', '127.0.0.1', { ip: '127.0.0.1', port: sinkPorts[i]! });
+		participants.push(joined.participant);
+	}
+	const audioPayloadTypes = new Set<number>();
+	const layouts: (() => Promise<void>)[] = [];
+	for (const [i, participant] of participants.entries()) {
+		const large = participants[largeFor(i)]!.id;
+		for (const p of conference.producersFor(participant.id)) {
+			const consumer = await participant.peer.consume(p.producerId, conference.routerRtpCapabilities);
+			if (consumer.kind === 'audio') {
+				audioPayloadTypes.add(consumer.rtpParameters.codecs[0]!.payloadType);
+			} else {
+				const layout = () => participant.peer.setConsumerLayout(consumer.id, p.participantId === large);
+				layouts.push(layout);
+				await layout();
+			}
+			await participant.peer.resumeConsumer(consumer.id);
+		}
+	}
+	const workerPid = pool.status().workers[0]!.pid!;
+	return {
+		workerPid,
+		ingressPorts,
+		audioPayloadTypes,
+		applyLayout: async () => {
+			for (const layout of layouts) {
+				await layout();
+			}
+		},
+		close: () => {
+			conference.close();
+			pool.close();
+		},
+	};
+}
+
+/** The same forwarding written directly against mediasoup, as a reference. */
+export async function bareRoom(n: number, sinkPorts: number[]): Promise<BenchRoom> {
+	const worker = await mediasoup.createWorker({ logLevel: 'warn' });
+	const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
+	const ingressPorts: number[] = [];
+	const producers: { site: number; id: string }[] = [];
+	const receivers = [];
+	for (let i = 0; i < n; i += 1) {
+		const send = await router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true, comedia: true });
+		ingressPorts.push(send.tuple.localPort);
+		producers.push({ site: i, id: (await send.produce({ kind: 'audio', rtpParameters: audioRtpParameters(ssrcsFor(i)) })).id });
+		producers.push({ site: i, id: (await send.produce({ kind: 'video', rtpParameters: videoRtpParameters(ssrcsFor(i)) })).id });
+		const recv = await router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true, comedia: false });
+		await recv.connect({ ip: '127.0.0.1', port: sinkPorts[i]! });
+		receivers.push(recv);
+	}
+	const audioPayloadTypes = new Set<number>();
+	const layouts: (() => Promise<void>)[] = [];
+	for (const [i, recv] of receivers.entries()) {
+		for (const p of producers.filter((x) => x.site !== i)) {
+			const consumer: Consumer = await recv.consume({ producerId: p.id, rtpCapabilities: router.rtpCapabilities, paused: true });
+			if (consumer.kind === 'audio') {
+				audioPayloadTypes.add(consumer.rtpParameters.codecs[0]!.payloadType);
+			} else {
+				const large = p.site === largeFor(i);
+				const layout = async () => {
+					await consumer.setPreferredLayers({ spatialLayer: large ? 2 : 0 });
+					await consumer.setPriority(large ? 2 : 1);
+				};
+				layouts.push(layout);
+				await layout();
+			}
+			await consumer.resume();
+		}
+	}
+	return {
+		workerPid: worker.pid,
+		ingressPorts,
+		audioPayloadTypes,
+		applyLayout: async () => {
+			for (const layout of layouts) {
+				await layout();
+			}
+		},
+		close: () => worker.close(),
+	};
+}
