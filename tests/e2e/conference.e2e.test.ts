@@ -30,6 +30,18 @@ async function growth(page: Page, from: string, ms = 2500): Promise<{ audio: num
 	return { audio: after.audioBytes - before.audioBytes, video: after.videoBytes - before.videoBytes };
 }
 
+/** Waits until `page` has received both audio and video bytes from participant `from`. */
+async function waitForMedia(page: Page, from: string): Promise<void> {
+	await page.waitForFunction(
+		(id) =>
+			(window as unknown as { __giaobanRoom: { receiveStats: () => Promise<Stats> } }).__giaobanRoom
+				.receiveStats()
+				.then((s) => (s[id]?.audioBytes ?? 0) > 0 && (s[id]?.videoBytes ?? 0) > 0),
+		{ timeout: 30000, polling: 500 },
+		from
+	);
+}
+
 async function signIn(page: Page, url: string, username: string, password: string): Promise<void> {
 	await page.goto(url, { waitUntil: 'networkidle0' });
 	await page.type('input[name=username]', username);
@@ -126,14 +138,7 @@ describe('a district meeting with two communes in Chromium', () => {
 		];
 		// Media needs a moment after joining: wait until every pair flows, then measure growth.
 		for (const [page, from] of pairs) {
-			await page.waitForFunction(
-				(id) =>
-					(window as unknown as { __giaobanRoom: { receiveStats: () => Promise<Stats> } }).__giaobanRoom
-						.receiveStats()
-						.then((s) => (s[id]?.audioBytes ?? 0) > 0 && (s[id]?.videoBytes ?? 0) > 0),
-				{ timeout: 30000, polling: 500 },
-				from
-			);
+			await waitForMedia(page, from);
 		}
 		for (const [page, from] of pairs) {
 			const grown = await growth(page, from, 1500);
@@ -171,14 +176,7 @@ describe('a district meeting with two communes in Chromium', () => {
 		await enterRoom(haiLuu);
 		await chair.waitForFunction(() => document.querySelectorAll('[data-testid=participants] li').length === 3, { timeout: 20000 });
 		const back = await participantId(chair, 'Xã Hải Lựu');
-		await chair.waitForFunction(
-			(id) =>
-				(window as unknown as { __giaobanRoom: { receiveStats: () => Promise<Stats> } }).__giaobanRoom
-					.receiveStats()
-					.then((s) => (s[id]?.videoBytes ?? 0) > 0 && (s[id]?.audioBytes ?? 0) > 0),
-			{ timeout: 30000, polling: 500 },
-			back
-		);
+		await waitForMedia(chair, back);
 		const attendance = await running.app.inject({
 			url: `/api/meetings/${meetingId}/attendance`,
 			headers: (await login(running.app, accounts, 'admin')).headers,
@@ -200,14 +198,7 @@ describe('a district meeting with two communes in Chromium', () => {
 			before
 		);
 		const after = await participantId(chair, 'Xã Đồng Thịnh');
-		await chair.waitForFunction(
-			(id) =>
-				(window as unknown as { __giaobanRoom: { receiveStats: () => Promise<Stats> } }).__giaobanRoom
-					.receiveStats()
-					.then((s) => (s[id]?.videoBytes ?? 0) > 0 && (s[id]?.audioBytes ?? 0) > 0),
-			{ timeout: 30000, polling: 500 },
-			after
-		);
+		await waitForMedia(chair, after);
 	});
 
 	it('a commune switches to audio only and back: its video stops and resumes, its audio keeps flowing', async () => {

@@ -7,6 +7,7 @@ import type {
 	Router,
 	RtpCapabilities,
 	RtpParameters,
+	Transport,
 	WebRtcServer,
 	WebRtcTransport,
 } from 'mediasoup/node/lib/types.js';
@@ -88,16 +89,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
 			initialAvailableOutgoingBitrate: 600_000,
 			appData: { direction },
 		});
-		if (this.#closed) {
-			transport.close();
-			throw new InvalidStateError('The media session closed');
-		}
-		this.#transports.set(direction, transport);
-		transport.observer.once('close', () => {
-			if (this.#transports.get(direction) === transport) {
-				this.#transports.delete(direction);
-			}
-		});
+		this.#register(direction, transport);
 		transport.on('dtlsstatechange', (state) => {
 			// mediasoup: a failed or closed DTLS state is not recoverable; the client makes a new transport.
 			if (state === 'failed' || state === 'closed') {
@@ -129,16 +121,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
 		this.#assertOpen();
 		this.#transports.get(direction)?.close();
 		const transport = await this.#options.router.createPlainTransport({ listenIp, rtcpMux: true, comedia: direction === 'send', appData: { direction } });
-		if (this.#closed) {
-			transport.close();
-			throw new InvalidStateError('The media session closed');
-		}
-		this.#transports.set(direction, transport);
-		transport.observer.once('close', () => {
-			if (this.#transports.get(direction) === transport) {
-				this.#transports.delete(direction);
-			}
-		});
+		this.#register(direction, transport);
 		if (remote) {
 			await transport.connect(remote);
 		}
@@ -259,6 +242,21 @@ export class Peer extends TypedEmitter<PeerEvents> {
 		}
 		this.#transports.clear();
 		this.safeEmit('closed');
+	}
+
+	/** Makes `transport` this peer's transport for `direction`, unless the peer closed while it was created. */
+	#register(direction: Direction, transport: WebRtcTransport | PlainTransport): void {
+		const base: Transport = transport;
+		if (this.#closed) {
+			transport.close();
+			throw new InvalidStateError('The media session closed');
+		}
+		this.#transports.set(direction, transport);
+		base.observer.once('close', () => {
+			if (this.#transports.get(direction) === transport) {
+				this.#transports.delete(direction);
+			}
+		});
 	}
 
 	#assertOpen(): void {
