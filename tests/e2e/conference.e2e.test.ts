@@ -228,4 +228,26 @@ describe('a district meeting with two communes in Chromium', () => {
 			site
 		);
 	});
+
+	it('a commune shares its screen: the chair sees it large, and it disappears when sharing stops', async () => {
+		const site = await participantId(chair, 'Xã Đồng Thịnh');
+		const sharing = (value: boolean) =>
+			chair.waitForFunction(
+				(id, want) => (window as unknown as { __giaobanRoom: { snapshot: { participants: { id: string; screenSharing: boolean }[] } } }).__giaobanRoom.snapshot.participants.find((p) => p.id === id)?.screenSharing === want,
+				{ timeout: 15000 },
+				site,
+				value
+			);
+		await dongThinh.click('[data-testid=toggle-screen]');
+		await sharing(true);
+		await chair.waitForFunction(
+			() => {
+				const video = document.querySelector<HTMLVideoElement>('.tile.large[data-tile="Xã Đồng Thịnh"] video');
+				return video !== null && video.videoWidth > 0;
+			},
+			{ timeout: 20000 }
+		);
+		await dongThinh.click('[data-testid=toggle-screen]');
+		await sharing(false);
+	});
 });

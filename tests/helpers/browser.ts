@@ -26,6 +26,8 @@ export async function launchBrowser(): Promise<TestBrowser> {
 			'--disable-sync',
 			'--use-fake-ui-for-media-stream',
 			'--use-fake-device-for-media-stream',
+			// getDisplayMedia picks the (virtual) screen without a picker dialog.
+			'--auto-select-desktop-capture-source=Entire screen',
 			`--user-data-dir=${profile}`,
 		],
 	});

@@ -115,7 +115,7 @@ export function ConferenceView({ client, socket, local }: { client: RoomClient; 
 					<button type="button" data-testid="toggle-audio-only" aria-pressed={client.audioOnly} onClick={act(() => client.setAudioOnly(!client.audioOnly))}>
 						{client.audioOnly ? t('room.audioOnly.off') : t('room.audioOnly.on')}
 					</button>
-					<button type="button" onClick={act(() => (client.sharingScreen ? client.stopScreen() : client.shareScreen()))}>
+					<button type="button" data-testid="toggle-screen" onClick={act(() => (client.sharingScreen ? client.stopScreen() : client.shareScreen()))}>
 						{client.sharingScreen ? t('room.screen.stop') : t('room.screen.start')}
 					</button>
 					{!isChair && (
