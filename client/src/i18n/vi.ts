@@ -137,6 +137,23 @@ export const vi = {
 	'calendar.list': 'Xem danh sách',
 	'calendar.previous': 'Tháng trước',
 	'calendar.next': 'Tháng sau',
+	'action.all.muted': 'Tắt micro tất cả',
+	'action.attachment.added': 'Thêm tài liệu',
+	'action.attachment.removed': 'Xóa tài liệu',
+	'action.floor.ended': 'Kết thúc phát biểu',
+	'action.floor.granted': 'Cho phát biểu',
+	'action.invitation.renewed': 'Cấp đường dẫn mới',
+	'action.meeting.cancelled': 'Hủy cuộc họp',
+	'action.meeting.created': 'Lên lịch cuộc họp',
+	'action.meeting.ended': 'Kết thúc cuộc họp',
+	'action.meeting.locked': 'Khóa phòng họp',
+	'action.meeting.unlocked': 'Mở khóa phòng họp',
+	'action.meeting.updated': 'Sửa cuộc họp',
+	'action.site.muted': 'Tắt micro điểm cầu',
+	'action.site.removed': 'Mời điểm cầu ra',
+	'action.unmute.requested': 'Mời bật micro',
+	'action.waiting.admitted': 'Cho vào phòng họp',
+	'action.waiting.denied': 'Từ chối vào phòng họp',
 } as const;
 
 export type MessageKey = keyof typeof vi;

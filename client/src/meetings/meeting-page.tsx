@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { JoinLink, MeetingDetail } from '#shared/api/meetings.ts';
 import { api, upload } from '../api/http.ts';
 import { useI18n } from '../i18n/index.tsx';
+import { vi, type MessageKey } from '../i18n/vi.ts';
 import { Link } from '../router.tsx';
 import { formatTime } from './meetings-page.tsx';
 import { freshLinks } from './schedule-form.tsx';
@@ -30,6 +31,11 @@ export function MeetingPage({ id }: { id: string }) {
 	}, [id]);
 	useEffect(load, [load]);
 
+	const actionLabel = (action: string): string => {
+		const key = `action.${action}` as MessageKey;
+		return key in vi ? t(key) : action;
+	};
+
 	if (error) {
 		return <p role="alert" className="card">{t('common.error', { message: error })}</p>;
 	}
@@ -37,6 +43,7 @@ export function MeetingPage({ id }: { id: string }) {
 		return null;
 	}
 	const open = meeting.status === 'scheduled' || meeting.status === 'live';
+	const unitNames = new Map([[meeting.hostUnit.id, meeting.hostUnit.name], ...meeting.invitations.map((i): [string, string] => [i.unitId, i.unitName])]);
 
 	return (
 		<section className="card wide" aria-labelledby="meeting-title">
@@ -153,8 +160,8 @@ export function MeetingPage({ id }: { id: string }) {
 								<tr key={i}>
 									<td>{formatTime(a.at, locale)}</td>
 									<td>{a.actor ?? '–'}</td>
-									<td>{a.action}</td>
-									<td>{a.targetUnitId ?? ''}</td>
+									<td>{actionLabel(a.action)}</td>
+									<td>{a.targetUnitId ? (unitNames.get(a.targetUnitId) ?? a.targetUnitId) : ''}</td>
 								</tr>
 							))}
 						</tbody>

@@ -38,8 +38,4 @@ export class TypedEmitter<E extends Events> {
 			}
 		}
 	}
-
-	listenerCount(event: keyof E & string): number {
-		return this.#emitter.listenerCount(event);
-	}
 }

@@ -26,9 +26,6 @@ export function createUsersRepository(db: Database) {
 				select: { ...userSelect, passwordHash: true, disabled: true },
 			});
 		},
-		async findById(id: string): Promise<UserDto | null> {
-			return db.user.findUnique({ where: { id }, select: userSelect });
-		},
 		async listByUnit(unitId: string): Promise<UserDto[]> {
 			return db.user.findMany({ where: { unitId, disabled: false }, select: userSelect, orderBy: { username: 'asc' } });
 		},

@@ -147,12 +147,6 @@ export function createMeetingsService(repo: MeetingsRepository, publicUrl: () =>
 			return toDetail(await loadVisible(user, id), user);
 		},
 
-		/** Access facts for the live room (socket) code. */
-		async access(id: string): Promise<MeetingAccess & { status: MeetingRecord['status']; locked: boolean; title: string }> {
-			const meeting = await load(id);
-			return { ...accessOf(meeting), status: meeting.status, locked: meeting.locked, title: meeting.title };
-		},
-
 		async create(user: UserDto, input: MeetingInput): Promise<{ meeting: MeetingDetail; joinLinks: JoinLink[] }> {
 			if (!canSchedule(user, user.unit.id) || user.unit.kind !== 'district') {
 				throw new ForbiddenError('Only a district administrator schedules meetings');
