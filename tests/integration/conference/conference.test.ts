@@ -234,4 +234,31 @@ describe('live conference signalling', () => {
 		const reasons = attendance.json<{ unitId: string; kind: string; reason: string }[]>().filter((a) => a.kind === 'leave').map((a) => `${a.unitId}:${a.reason}`);
 		expect(reasons).toEqual(expect.arrayContaining(['dong-thinh:removed', 'hai-luu:replaced', 'hai-luu:ended', 'song-lo:ended']));
 	});
+
+	it('recovers from the death of the worker hosting the room: sites are told and rejoin on a healthy worker', async () => {
+		const meeting = await schedule(['dong-thinh']);
+		const routersBefore = running.app.workerPool.status().workers.map((w) => w.routers);
+		const chair = await as('chutri');
+		await join(chair, { meetingId: meeting.id });
+		const site = await as('dongthinh');
+		await join(site, { meetingId: meeting.id });
+		const victim = running.app.workerPool.status().workers.find((w, i) => w.routers === routersBefore[i]! + 1)!;
+		expect(victim).toBeDefined();
+
+		const told = Promise.all([nextEvent(chair, 'media:closed'), nextEvent(site, 'media:closed')]);
+		process.kill(victim.pid!, 'SIGKILL');
+		await told;
+		// Rejoining at once, as the client does, lands in a fresh room.
+		const again = await join(site, { meetingId: meeting.id });
+		expect(again.status).toBe('joined');
+		expect((await ask<Ack>(site, 'transport:create', { direction: 'send' })).ok).toBe(true);
+		const chairBack = await join(chair, { meetingId: meeting.id });
+		expect(chairBack.snapshot.participants).toHaveLength(2);
+		// The new room lives on the surviving worker (the dead one's slot is still being replaced).
+		expect(running.app.workerPool.status().workers.find((w) => w.index === victim.index)?.routers).toBe(0);
+		await expect
+			.poll(async () => (await running.app.inject({ url: `/api/meetings/${meeting.id}/attendance`, headers: signed.get('admin')!.headers })).json<{ reason: string }[]>().filter((a) => a.reason === 'media-failure').length)
+			.toBe(2);
+		await expect.poll(() => running.app.workerPool.ready, { timeout: 15000 }).toBe(true);
+	});
 });

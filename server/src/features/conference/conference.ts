@@ -42,7 +42,7 @@ export type ConferenceEvents = { closed: [] };
 
 type Log = { warn: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
 
-export type LeaveReason = 'left' | 'disconnected' | 'removed' | 'replaced' | 'ended';
+export type LeaveReason = 'left' | 'disconnected' | 'removed' | 'replaced' | 'ended' | 'media-failure';
 
 /**
  * A live meeting: its sites, waiting room, floor queue, spotlight and lock, over one MediaRoom.
@@ -104,10 +104,15 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		});
 		this.#media.on('router-closed', () => {
 			this.#log.error({ meetingId: this.meetingId }, 'media router closed under a live meeting; sites must rejoin');
-			for (const p of [...this.#participants.values()]) {
+			// Closed at once, so that sites rejoining right away get a fresh room on a live worker.
+			const sites = [...this.#participants.values()];
+			for (const p of sites) {
 				p.notify('media:closed', { reason: 'The media server restarted; reconnecting' });
 			}
 			this.close();
+			void Promise.all(sites.map((p) => this.#recorder.attendance(p.unitId, 'leave', 'media-failure'))).catch((error: unknown) => {
+				this.#log.error({ err: error }, 'could not record leaves after a media failure');
+			});
 		});
 	}
 
