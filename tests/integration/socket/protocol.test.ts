@@ -61,6 +61,18 @@ describe('socket protocol boundary', () => {
 		expect(ack.error?.code).toBe('invalid_payload');
 	});
 
+	it('restarts ICE on request with fresh credentials, and only for WebRTC transports that exist', async () => {
+		running = await startApp();
+		const client = await running.connect();
+		await ask(client, 'echo:start', {});
+		expect((await ask<AckShape>(client, 'transport:restart-ice', { direction: 'recv' })).error?.code).toBe('invalid_state');
+		const created = await ask<{ ok: boolean; data: { iceParameters: { usernameFragment: string; password: string } } }>(client, 'transport:create', { direction: 'recv' });
+		const restarted = await ask<{ ok: boolean; data: { iceParameters: { usernameFragment: string; password: string } } }>(client, 'transport:restart-ice', { direction: 'recv' });
+		expect(restarted.ok).toBe(true);
+		expect(restarted.data.iceParameters.usernameFragment).not.toBe(created.data.iceParameters.usernameFragment);
+		expect(restarted.data.iceParameters.password).not.toBe(created.data.iceParameters.password);
+	});
+
 	it('closes the echo session and its router when the socket disconnects', async () => {
 		running = await startApp();
 		const client = await running.connect();
