@@ -35,6 +35,10 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: st
 	} catch (error) {
 		throw new ApiError('network', error instanceof Error ? error.message : 'network error', 0);
 	}
+	return parse<T>(response);
+}
+
+async function parse<T>(response: Response): Promise<T> {
 	if (response.status === 204) {
 		return undefined as T;
 	}
@@ -49,10 +53,5 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: st
 export async function upload<T>(path: string, file: File): Promise<T> {
 	const form = new FormData();
 	form.append('file', file);
-	const response = await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { 'x-csrf-token': csrfToken }, body: form });
-	const data = (await response.json().catch(() => ({}))) as { code?: ErrorCode; message?: string };
-	if (!response.ok) {
-		throw new ApiError(data.code ?? 'internal', data.message ?? response.statusText, response.status);
-	}
-	return data as T;
+	return parse<T>(await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { 'x-csrf-token': csrfToken }, body: form }));
 }

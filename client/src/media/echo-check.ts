@@ -1,6 +1,7 @@
 import { Device } from 'mediasoup-client';
 import type { Consumer, Producer, Transport } from 'mediasoup-client/lib/types.js';
 import { request, type AppSocket } from '../signaling/socket.ts';
+import { createSignalledTransport } from './signalled-transport.ts';
 
 export type EchoStats = {
 	connectionState: string;
@@ -45,22 +46,11 @@ export class EchoCheck {
 		const device = new Device();
 		await device.load({ routerRtpCapabilities });
 
-		const send = device.createSendTransport(await request(socket, 'transport:create', { direction: 'send' }));
+		const send = await createSignalledTransport(socket, device, 'send');
 		this.#transports.push(send);
-		send.on('connect', ({ dtlsParameters }, done, fail) => {
-			request(socket, 'transport:connect', { direction: 'send', dtlsParameters }).then(() => done(), fail);
-		});
-		send.on('produce', ({ kind, rtpParameters, appData }, done, fail) => {
-			const source = appData['source'] === 'microphone' ? 'microphone' : 'camera';
-			request(socket, 'producer:create', { kind, source, rtpParameters }).then(({ producerId }) => done({ id: producerId }), fail);
-		});
-
-		const recv = device.createRecvTransport(await request(socket, 'transport:create', { direction: 'recv' }));
+		const recv = await createSignalledTransport(socket, device, 'recv');
 		this.#transports.push(recv);
 		this.#recvTransport = recv;
-		recv.on('connect', ({ dtlsParameters }, done, fail) => {
-			request(socket, 'transport:connect', { direction: 'recv', dtlsParameters }).then(() => done(), fail);
-		});
 
 		for (const track of local.getTracks()) {
 			const producer =

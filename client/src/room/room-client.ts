@@ -1,14 +1,14 @@
 import { Device } from 'mediasoup-client';
-import type { Consumer, Producer, Transport, TransportOptions } from 'mediasoup-client/lib/types.js';
+import type { Consumer, Producer, Transport } from 'mediasoup-client/lib/types.js';
 import type { RoomSnapshot } from '#shared/protocol/index.ts';
 import { CAMERA_ENCODINGS } from '../media/echo-check.ts';
+import { createSignalledTransport, type Source } from '../media/signalled-transport.ts';
 import { request, type AppSocket } from '../signaling/socket.ts';
 
 export type JoinTarget = { meetingId: string } | { invitationToken: string };
 export type RoomState = 'joining' | 'waiting' | 'joined' | 'reconnecting' | 'closed';
 export type CloseReason = 'denied' | 'removed' | 'ended' | 'replaced' | 'left' | 'error';
 export type Notice = 'muted' | 'unmute-requested' | 'floor-granted';
-type Source = 'microphone' | 'camera' | 'screen';
 
 export type RemoteTracks = { audio?: MediaStreamTrack; camera?: MediaStreamTrack; screen?: MediaStreamTrack };
 
@@ -150,8 +150,8 @@ export class RoomClient {
 		if (!this.#device.loaded) {
 			await this.#device.load({ routerRtpCapabilities: result.routerRtpCapabilities });
 		}
-		this.#send = this.#createTransport('send', await request(this.#socket, 'transport:create', { direction: 'send' }));
-		this.#recv = this.#createTransport('recv', await request(this.#socket, 'transport:create', { direction: 'recv' }));
+		this.#send = await this.#createTransport('send');
+		this.#recv = await this.#createTransport('recv');
 		const audio = this.#local.getAudioTracks()[0];
 		if (audio) {
 			await this.#produce('microphone', audio);
@@ -285,18 +285,8 @@ export class RoomClient {
 		this.#setState('closed', detail ?? reason);
 	}
 
-	#createTransport(direction: 'send' | 'recv', options: TransportOptions): Transport {
-		const device = this.#device!;
-		const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
-		transport.on('connect', ({ dtlsParameters }, done, fail) => {
-			request(this.#socket, 'transport:connect', { direction, dtlsParameters }).then(() => done(), fail);
-		});
-		if (direction === 'send') {
-			transport.on('produce', ({ kind, rtpParameters, appData }, done, fail) => {
-				const source = appData['source'] as Source;
-				request(this.#socket, 'producer:create', { kind, source, rtpParameters }).then(({ producerId }) => done({ id: producerId }), fail);
-			});
-		}
+	async #createTransport(direction: 'send' | 'recv'): Promise<Transport> {
+		const transport = await createSignalledTransport(this.#socket, this.#device!, direction);
 		transport.on('connectionstatechange', (state) => {
 			if (state === 'disconnected' || state === 'failed') {
 				void this.#recoverIce(transport, direction);

@@ -2,7 +2,7 @@ import { ForbiddenError, InvalidPayloadError, InvalidStateError, NotFoundError, 
 import type { UserDto } from '../accounts/users.repository.ts';
 import { canJoin } from '../meetings/meeting-policy.ts';
 import type { MeetingsRepository } from '../meetings/meetings.repository.ts';
-import { hashJoinToken } from '../meetings/meetings.service.ts';
+import { accessOf, hashJoinToken } from '../meetings/meetings.service.ts';
 import type { Identity } from './conference.ts';
 
 export type JoinTarget = { meeting: { id: string; title: string; locked: boolean; status: string }; identity: Identity };
@@ -43,11 +43,7 @@ export async function resolveJoin(
 	if (meeting.status === 'ended' || meeting.status === 'cancelled') {
 		throw new InvalidStateError(`The meeting is ${meeting.status}`);
 	}
-	const access = {
-		hostUnitId: meeting.hostUnit.id,
-		chairId: meeting.chair?.id ?? null,
-		invitedUnitIds: meeting.invitations.filter((i) => i.revokedAt === null).map((i) => i.unitId),
-	};
+	const access = accessOf(meeting);
 	const target = { id: meeting.id, title: meeting.title, locked: meeting.locked, status: meeting.status };
 	if (linkUnit) {
 		return {

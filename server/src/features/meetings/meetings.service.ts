@@ -13,7 +13,7 @@ export function hashJoinToken(token: string): string {
 	return createHash('sha256').update(token).digest('hex');
 }
 
-function accessOf(meeting: MeetingRecord): MeetingAccess {
+export function accessOf(meeting: Pick<MeetingRecord, 'hostUnit' | 'chair' | 'invitations'>): MeetingAccess {
 	return {
 		hostUnitId: meeting.hostUnit.id,
 		chairId: meeting.chair?.id ?? null,
