@@ -16,6 +16,10 @@ type Result = {
 	sites: number;
 	forwardedPerSecond: number;
 	audioLossPercent: number;
+	/** Video packets received over those the layer policy implies (one large tile, the rest thumbnails). */
+	videoDeliveryPercent: number;
+	/** Video consumers whose current spatial layer is the one the policy asks for, at the end. */
+	consumersOnPolicyLayer: string;
 	workerCpuPercent: number;
 	usPerForwardedPacket: number;
 	sentPerSecond: number;
@@ -24,6 +28,8 @@ type Result = {
 const sizes = (process.env['BENCH_SITES'] ?? '10,20,30').split(',').map(Number);
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 8);
 const repeats = Number(process.env['BENCH_REPEATS'] ?? 2);
+// Consumers start on the lowest layer and switch at the first key frame (every 2 s) after the
+// RTCP sender reports that map the layers' clocks onto each other.
 const WARMUP_MS = 3000;
 const DRAIN_MS = 500;
 
@@ -42,8 +48,6 @@ async function run(variant: Variant, n: number): Promise<Result> {
 		generator = new Generator(room.ingressPorts.map((port, i) => ({ port, ssrcs: ssrcsFor(i) })));
 		generator.start();
 		await sleep(WARMUP_MS);
-		await room.applyLayout();
-		await sleep(WARMUP_MS);
 		generator.resetCounters();
 		sinks.forEach((s) => (s.counting = true));
 		const cpu0 = cpuSeconds(room.workerPid);
@@ -59,11 +63,17 @@ async function run(variant: Variant, n: number): Promise<Result> {
 		// Every audio packet a site sends reaches each of the other n - 1 sites.
 		const expectedAudio = (generator.sentAudioPackets / n) * n * (n - 1);
 		const forwarded = receivedAudio + receivedVideo;
+		// Each of the n viewers shows one site large (its top layer) and n - 2 as thumbnails (lowest layer).
+		const [lowest, , top] = generator.sentVideoPacketsByLayer.map((count) => count / n);
+		const expectedVideo = n * top! + n * (n - 2) * lowest!;
+		const onPolicy = room.videoConsumers.filter(({ consumer, wantedSpatialLayer }) => consumer.currentLayers?.spatialLayer === wantedSpatialLayer).length;
 		return {
 			variant,
 			sites: n,
 			forwardedPerSecond: Math.round(forwarded / elapsed),
 			audioLossPercent: Number((Math.max(0, 1 - receivedAudio / expectedAudio) * 100).toFixed(3)),
+			videoDeliveryPercent: Number(((receivedVideo / expectedVideo) * 100).toFixed(1)),
+			consumersOnPolicyLayer: `${onPolicy}/${room.videoConsumers.length}`,
 			workerCpuPercent: Number(((cpu / elapsed) * 100).toFixed(1)),
 			usPerForwardedPacket: Number(((cpu * 1e6) / forwarded).toFixed(2)),
 			sentPerSecond: Math.round((generator.sentAudioPackets + generator.sentVideoPackets) / elapsed),
@@ -83,7 +93,9 @@ for (const n of sizes) {
 		for (const variant of order) {
 			const result = await run(variant, n);
 			results.push(result);
-			console.error(`  ${variant.padEnd(7)} ${n} sites: ${result.forwardedPerSecond} pkt/s, ${result.usPerForwardedPacket} µs/pkt, loss ${result.audioLossPercent}%`);
+			console.error(
+				`  ${variant.padEnd(7)} ${n} sites: ${result.forwardedPerSecond} pkt/s, ${result.usPerForwardedPacket} µs/pkt, audio loss ${result.audioLossPercent}%, video ${result.videoDeliveryPercent}% of policy, ${result.consumersOnPolicyLayer} consumers on their policy layer`
+			);
 		}
 	}
 }
@@ -103,6 +115,8 @@ const summary = sizes.map((n) => {
 		ratio: Number((usProduct / usBare).toFixed(3)),
 		productCpuPercent: Number(mean(product.map((r) => r.workerCpuPercent)).toFixed(1)),
 		bareCpuPercent: Number(mean(bare.map((r) => r.workerCpuPercent)).toFixed(1)),
+		productVideoDeliveryPercent: Math.min(...product.map((r) => r.videoDeliveryPercent)),
+		bareVideoDeliveryPercent: Math.min(...bare.map((r) => r.videoDeliveryPercent)),
 		productAudioLossPercent: Math.max(...product.map((r) => r.audioLossPercent)),
 		bareAudioLossPercent: Math.max(...bare.map((r) => r.audioLossPercent)),
 	};
@@ -117,11 +131,11 @@ const report = {
 	runs: results,
 };
 
-console.log('\nsites | fwd pkt/s | product µs/pkt | bare µs/pkt | ratio | product CPU % | bare CPU % | audio loss % (product/bare)');
-console.log('------|-----------|----------------|-------------|-------|---------------|------------|-----------------------------');
+console.log('\nsites | fwd pkt/s | product µs/pkt | bare µs/pkt | ratio | product CPU % | bare CPU % | audio loss % (product/bare) | video % of policy (product/bare)');
+console.log('------|-----------|----------------|-------------|-------|---------------|------------|-----------------------------|---------------------------------');
 for (const s of summary) {
 	console.log(
-		`${String(s.sites).padStart(5)} | ${String(s.forwardedPerSecond).padStart(9)} | ${String(s.productUsPerPacket).padStart(14)} | ${String(s.bareUsPerPacket).padStart(11)} | ${String(s.ratio).padStart(5)} | ${String(s.productCpuPercent).padStart(13)} | ${String(s.bareCpuPercent).padStart(10)} | ${s.productAudioLossPercent} / ${s.bareAudioLossPercent}`
+		`${String(s.sites).padStart(5)} | ${String(s.forwardedPerSecond).padStart(9)} | ${String(s.productUsPerPacket).padStart(14)} | ${String(s.bareUsPerPacket).padStart(11)} | ${String(s.ratio).padStart(5)} | ${String(s.productCpuPercent).padStart(13)} | ${String(s.bareCpuPercent).padStart(10)} | ${`${s.productAudioLossPercent} / ${s.bareAudioLossPercent}`.padEnd(27)} | ${s.productVideoDeliveryPercent} / ${s.bareVideoDeliveryPercent}`
 	);
 }
 console.log(`\n${JSON.stringify(report, null, 2)}`);

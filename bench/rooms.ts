@@ -1,5 +1,5 @@
 import * as mediasoup from 'mediasoup';
-import type { Consumer } from 'mediasoup/node/lib/types.js';
+import type { Consumer, RtpCapabilities } from 'mediasoup/node/lib/types.js';
 import { Conference, type ConferenceRecorder } from '../server/src/features/conference/conference.ts';
 import { MEDIA_CODECS } from '../server/src/sfu/media-codecs.ts';
 import { MediaRoom } from '../server/src/sfu/media-room.ts';
@@ -11,15 +11,24 @@ export type BenchRoom = {
 	workerPid: number;
 	ingressPorts: number[];
 	audioPayloadTypes: Set<number>;
-	/**
-	 * Applies the layer policy again once media flows. Without bandwidth estimation (plain RTP)
-	 * mediasoup recomputes a simulcast consumer's layers only when something changes, and it can
-	 * move above the first layer only after RTCP sender reports arrived; a browser's layout change
-	 * (a new active speaker) does the same in a real meeting.
-	 */
-	applyLayout: () => Promise<void>;
+	/** Every video consumer with the spatial layer the layer policy asks for. */
+	videoConsumers: { consumer: Consumer; wantedSpatialLayer: number }[];
 	close: () => void;
 };
+
+/**
+ * What the synthetic sinks can receive: the router's codecs without congestion-control feedback.
+ * With transport-cc or REMB offered, mediasoup manages the consumers' bitrate from the receiver's
+ * feedback, and sinks that never send any would be starved down to the lowest layers (or none),
+ * which is not what the benchmark measures. A browser sends that feedback; its downlink then
+ * decides within the layer policy.
+ */
+export function sinkCapabilities(router: RtpCapabilities): RtpCapabilities {
+	return {
+		codecs: (router.codecs ?? []).map((codec) => ({ ...codec, rtcpFeedback: (codec.rtcpFeedback ?? []).filter((fb) => fb.type !== 'transport-cc' && fb.type !== 'goog-remb') })),
+		headerExtensions: (router.headerExtensions ?? []).filter((ext) => !ext.uri.includes('transport-wide-cc') && !ext.uri.includes('abs-send-time')),
+	};
+}
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -56,17 +65,17 @@ export async function productRoom(n: number, sinkPorts: number[]): Promise<Bench
 		participants.push(joined.participant);
 	}
 	const audioPayloadTypes = new Set<number>();
-	const layouts: (() => Promise<void>)[] = [];
+	const videoConsumers: BenchRoom['videoConsumers'] = [];
+	const capabilities = sinkCapabilities(conference.routerRtpCapabilities);
 	for (const [i, participant] of participants.entries()) {
 		const large = participants[largeFor(i)]!.id;
 		for (const p of conference.producersFor(participant.id)) {
-			const consumer = await participant.peer.consume(p.producerId, conference.routerRtpCapabilities);
+			const consumer = await participant.peer.consume(p.producerId, capabilities);
 			if (consumer.kind === 'audio') {
 				audioPayloadTypes.add(consumer.rtpParameters.codecs[0]!.payloadType);
 			} else {
-				const layout = () => participant.peer.setConsumerLayout(consumer.id, p.participantId === large);
-				layouts.push(layout);
-				await layout();
+				await participant.peer.setConsumerLayout(consumer.id, p.participantId === large);
+				videoConsumers.push({ consumer, wantedSpatialLayer: p.participantId === large ? 2 : 0 });
 			}
 			await participant.peer.resumeConsumer(consumer.id);
 		}
@@ -76,11 +85,7 @@ export async function productRoom(n: number, sinkPorts: number[]): Promise<Bench
 		workerPid,
 		ingressPorts,
 		audioPayloadTypes,
-		applyLayout: async () => {
-			for (const layout of layouts) {
-				await layout();
-			}
-		},
+		videoConsumers,
 		close: () => {
 			conference.close();
 			pool.close();
@@ -105,20 +110,18 @@ export async function bareRoom(n: number, sinkPorts: number[]): Promise<BenchRoo
 		receivers.push(recv);
 	}
 	const audioPayloadTypes = new Set<number>();
-	const layouts: (() => Promise<void>)[] = [];
+	const videoConsumers: BenchRoom['videoConsumers'] = [];
+	const capabilities = sinkCapabilities(router.rtpCapabilities);
 	for (const [i, recv] of receivers.entries()) {
 		for (const p of producers.filter((x) => x.site !== i)) {
-			const consumer: Consumer = await recv.consume({ producerId: p.id, rtpCapabilities: router.rtpCapabilities, paused: true });
+			const consumer: Consumer = await recv.consume({ producerId: p.id, rtpCapabilities: capabilities, paused: true });
 			if (consumer.kind === 'audio') {
 				audioPayloadTypes.add(consumer.rtpParameters.codecs[0]!.payloadType);
 			} else {
 				const large = p.site === largeFor(i);
-				const layout = async () => {
-					await consumer.setPreferredLayers({ spatialLayer: large ? 2 : 0 });
-					await consumer.setPriority(large ? 2 : 1);
-				};
-				layouts.push(layout);
-				await layout();
+				await consumer.setPreferredLayers({ spatialLayer: large ? 2 : 0 });
+				await consumer.setPriority(large ? 2 : 1);
+				videoConsumers.push({ consumer, wantedSpatialLayer: large ? 2 : 0 });
 			}
 			await consumer.resume();
 		}
@@ -127,11 +130,7 @@ export async function bareRoom(n: number, sinkPorts: number[]): Promise<BenchRoo
 		workerPid: worker.pid,
 		ingressPorts,
 		audioPayloadTypes,
-		applyLayout: async () => {
-			for (const layout of layouts) {
-				await layout();
-			}
-		},
+		videoConsumers,
 		close: () => worker.close(),
 	};
 }

@@ -66,6 +66,8 @@ export class Generator {
 	#lastReport = -1;
 	sentAudioPackets = 0;
 	sentVideoPackets = 0;
+	/** Video packets sent per simulcast layer, summed over all sites. */
+	sentVideoPacketsByLayer = [0, 0, 0];
 
 	constructor(targets: Target[]) {
 		this.#targets = targets;
@@ -79,6 +81,7 @@ export class Generator {
 	resetCounters(): void {
 		this.sentAudioPackets = 0;
 		this.sentVideoPackets = 0;
+		this.sentVideoPacketsByLayer = [0, 0, 0];
 	}
 
 	stop(): void {
@@ -147,6 +150,7 @@ export class Generator {
 						const payload = vp8Payload(i === 0, frame & 0x7fff, keyFrame, Math.ceil(frameBytes / packets));
 						this.#socket.send(Buffer.concat([header(VIDEO.payloadType, i === packets - 1, this.#next(ssrc), frame * 3000, ssrc), payload]), t.port, '127.0.0.1');
 						this.sentVideoPackets += 1;
+						this.sentVideoPacketsByLayer[layer] = (this.sentVideoPacketsByLayer[layer] ?? 0) + 1;
 					}
 				});
 			}
