@@ -35,6 +35,22 @@ export default defineConfig({
 					hookTimeout: 60000,
 				},
 			},
+			// Only inside the namespace scripts/test-netns.mjs creates (npm run test:netns).
+			...(process.env['GIAOBAN_NETNS'] === '1'
+				? [
+						{
+							test: {
+								name: 'netns',
+								include: ['tests/netns/**/*.netns.test.ts'],
+								environment: 'node',
+								globalSetup: ['tests/helpers/global-setup.ts', 'tests/helpers/netns-setup.ts'],
+								fileParallelism: false,
+								testTimeout: 120000,
+								hookTimeout: 60000,
+							},
+						},
+					]
+				: []),
 		],
 	},
 });

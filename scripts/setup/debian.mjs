@@ -17,6 +17,9 @@ export const BUILD_PACKAGES = [
 /** Needed by tests and at run time (headless browser tests, fonts for documents). */
 export const RUNTIME_PACKAGES = ['chromium', 'fonts-liberation2', 'ca-certificates'];
 
+/** Needed by tests only: `ip` for the network-namespace tests that cut a site's media path. */
+export const TEST_PACKAGES = ['iproute2'];
+
 export function missingPackages(packages) {
 	return packages.filter((pkg) => {
 		try {

@@ -4,7 +4,7 @@
 // Usage: node scripts/setup/index.mjs [--for=start|test]
 import { performance } from 'node:perf_hooks';
 import { buildClient, buildServer } from './build.mjs';
-import { BUILD_PACKAGES, ensureDebianPackages, RUNTIME_PACKAGES } from './debian.mjs';
+import { BUILD_PACKAGES, ensureDebianPackages, RUNTIME_PACKAGES, TEST_PACKAGES } from './debian.mjs';
 import { ensureMediasoupWorker } from './mediasoup-worker.mjs';
 import { ensureNpmDependencies } from './npm-deps.mjs';
 import { ensurePrismaClient, migrateDatabase } from './prisma.mjs';
@@ -13,7 +13,7 @@ import { log, SetupError } from './steps.mjs';
 const mode = process.argv.find((a) => a.startsWith('--for='))?.slice('--for='.length) ?? 'start';
 
 const steps = [
-	['Debian packages', () => ensureDebianPackages([...BUILD_PACKAGES, ...RUNTIME_PACKAGES])],
+	['Debian packages', () => ensureDebianPackages([...BUILD_PACKAGES, ...RUNTIME_PACKAGES, ...(mode === 'test' ? TEST_PACKAGES : [])])],
 	['npm dependencies', ensureNpmDependencies],
 	['mediasoup worker', ensureMediasoupWorker],
 	['Prisma client', ensurePrismaClient],

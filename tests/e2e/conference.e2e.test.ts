@@ -3,58 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SeededAccount } from '../../server/src/features/demo-data/seed-demo-data.ts';
 import { login, seedAccounts } from '../helpers/accounts.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
+import { enterRoom, growth, participantId, scheduleMeeting, signIn, sleep, type Snapshot, type Stats, waitForMedia } from '../helpers/room-pages.ts';
 import { startApp, type RunningApp } from '../helpers/start-app.ts';
-
-type Stats = Record<string, { audioBytes: number; videoBytes: number }>;
-type Snapshot = { participants: { id: string; unitName: string; micMuted: boolean }[] };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function stats(page: Page): Promise<Stats> {
-	return page.evaluate(() => (window as unknown as { __giaobanRoom: { receiveStats: () => Promise<Stats> } }).__giaobanRoom.receiveStats());
-}
-
-async function snapshot(page: Page): Promise<Snapshot> {
-	return page.evaluate(() => (window as unknown as { __giaobanRoom: { snapshot: Snapshot } }).__giaobanRoom.snapshot);
-}
-
-async function participantId(page: Page, unitName: string): Promise<string> {
-	return (await snapshot(page)).participants.find((p) => p.unitName === unitName)!.id;
-}
-
-/** Bytes received by `page` from `from` over a window: audio and video. */
-async function growth(page: Page, from: string, ms = 2500): Promise<{ audio: number; video: number }> {
-	const before = (await stats(page))[from] ?? { audioBytes: 0, videoBytes: 0 };
-	await sleep(ms);
-	const after = (await stats(page))[from] ?? { audioBytes: 0, videoBytes: 0 };
-	return { audio: after.audioBytes - before.audioBytes, video: after.videoBytes - before.videoBytes };
-}
-
-/** Waits until `page` has received both audio and video bytes from participant `from`. */
-async function waitForMedia(page: Page, from: string): Promise<void> {
-	await page.waitForFunction(
-		(id) =>
-			(window as unknown as { __giaobanRoom: { receiveStats: () => Promise<Stats> } }).__giaobanRoom
-				.receiveStats()
-				.then((s) => (s[id]?.audioBytes ?? 0) > 0 && (s[id]?.videoBytes ?? 0) > 0),
-		{ timeout: 30000, polling: 500 },
-		from
-	);
-}
-
-async function signIn(page: Page, url: string, username: string, password: string): Promise<void> {
-	await page.goto(url, { waitUntil: 'networkidle0' });
-	await page.type('input[name=username]', username);
-	await page.type('input[name=password]', password);
-	await page.click('form button[type=submit]');
-	await page.waitForSelector('[data-testid=signed-in]');
-}
-
-async function enterRoom(page: Page): Promise<void> {
-	await page.waitForSelector('[data-testid=enter-room]:not([disabled])', { timeout: 20000 });
-	await page.click('[data-testid=enter-room]');
-	await page.waitForSelector('[data-testid=room-state][data-state=joined]', { timeout: 30000 });
-}
 
 describe('a district meeting with two communes in Chromium', () => {
 	let running: RunningApp;
@@ -70,26 +20,9 @@ describe('a district meeting with two communes in Chromium', () => {
 	beforeAll(async () => {
 		running = await startApp();
 		accounts = await seedAccounts(running.app);
-		const admin = await login(running.app, accounts, 'admin');
-		const chairs = await running.app.inject({ url: '/api/accounts/chairs', headers: admin.headers });
-		const created = await running.app.inject({
-			method: 'POST',
-			url: '/api/meetings',
-			headers: { ...admin.headers, host: new URL(running.url).host },
-			payload: {
-				title: 'Hội nghị giao ban trực tuyến',
-				description: '',
-				location: 'Hội trường UBND huyện',
-				startsAt: new Date().toISOString(),
-				endsAt: new Date(Date.now() + 7200_000).toISOString(),
-				chairId: chairs.json<{ id: string }[]>()[0]!.id,
-				agenda: [{ title: 'Báo cáo tình hình', presenter: 'Văn phòng', durationMinutes: 10 }],
-				invitedUnitIds: ['dong-thinh', 'hai-luu'],
-			},
-		});
-		const body = created.json<{ meeting: { id: string }; joinLinks: { unitId: string; url: string }[] }>();
-		meetingId = body.meeting.id;
-		haiLuuLink = body.joinLinks.find((l) => l.unitId === 'hai-luu')!.url;
+		const scheduled = await scheduleMeeting(running, accounts, 'Hội nghị giao ban trực tuyến', ['dong-thinh', 'hai-luu']);
+		meetingId = scheduled.meetingId;
+		haiLuuLink = scheduled.joinLinks.get('hai-luu')!;
 		chromium = await launchBrowser();
 		for (let i = 0; i < 3; i += 1) {
 			contexts.push(await chromium.browser.createBrowserContext());

@@ -51,6 +51,7 @@ export class RoomClient {
 	#micMuted = false;
 	#large: string | null = null;
 	#iceTimers = new Map<Transport, number>();
+	#recovery = { iceRestarts: 0, rejoins: 0 };
 	#generation = 0;
 	#closed = false;
 
@@ -87,6 +88,11 @@ export class RoomClient {
 
 	get state(): RoomState {
 		return this.#state;
+	}
+
+	/** How often this window recovered media: ICE restarts, and rejoins with new transports (any cause). */
+	get recovery(): { iceRestarts: number; rejoins: number } {
+		return { ...this.#recovery };
 	}
 
 	get micMuted(): boolean {
@@ -308,14 +314,14 @@ export class RoomClient {
 			window.setTimeout(() => {
 				this.#iceTimers.delete(transport);
 				if (!transport.closed && transport.connectionState !== 'connected' && this.#socket.connected) {
-					this.#setState('reconnecting');
-					void this.join().catch(() => undefined);
+					this.#rejoin();
 				}
 			}, ICE_RECOVERY_MS)
 		);
 		try {
 			const { iceParameters } = await request(this.#socket, 'transport:restart-ice', { direction });
 			await transport.restartIce({ iceParameters });
+			this.#recovery.iceRestarts += 1;
 		} catch {
 			// The timer above falls back to a full rejoin.
 		}
@@ -431,9 +437,14 @@ export class RoomClient {
 	};
 
 	readonly #onMediaClosed = (): void => {
+		this.#rejoin();
+	};
+
+	#rejoin(): void {
+		this.#recovery.rejoins += 1;
 		this.#setState('reconnecting');
 		void this.join().catch(() => undefined);
-	};
+	}
 
 	readonly #onDisconnect = (): void => {
 		if (!this.#closed) {
@@ -443,6 +454,7 @@ export class RoomClient {
 
 	readonly #onReconnect = (): void => {
 		if (!this.#closed && this.#state === 'reconnecting') {
+			this.#recovery.rejoins += 1;
 			void this.join().catch((error: unknown) => this.close('error', error instanceof Error ? error.message : String(error)));
 		}
 	};

@@ -1,0 +1,73 @@
+import type { Page } from 'puppeteer-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SeededAccount } from '../../server/src/features/demo-data/seed-demo-data.ts';
+import { seedAccounts } from '../helpers/accounts.ts';
+import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
+import { cutMediaPath, MEDIA_NET, restoreMediaPath } from '../helpers/media-path.ts';
+import { enterRoom, participantId, recovery, scheduleMeeting, signIn, waitForFlowing, waitForMedia } from '../helpers/room-pages.ts';
+import { startApp, type RunningApp } from '../helpers/start-app.ts';
+
+/**
+ * The media path (UDP and TCP to the WebRTC address) fails while signalling stays up. The client
+ * restarts ICE first and, if the transport is still down 10 s later, rejoins with new transports.
+ */
+describe('a site whose media path fails', () => {
+	let running: RunningApp;
+	let chromium: TestBrowser;
+	let accounts: Map<string, SeededAccount>;
+	let chair: Page;
+	let commune: Page;
+
+	beforeAll(async () => {
+		running = await startApp({ RTC_LISTEN_IP: MEDIA_NET.server, RTC_ANNOUNCED_ADDRESS: MEDIA_NET.server });
+		accounts = await seedAccounts(running.app);
+		const { meetingId, joinLinks } = await scheduleMeeting(running, accounts, 'Giao ban khi mất kết nối', ['dong-thinh']);
+		chromium = await launchBrowser();
+		[chair, commune] = await Promise.all([1, 2].map(async () => (await chromium.browser.createBrowserContext()).newPage())) as [Page, Page];
+		await signIn(chair, running.url, 'chutri', accounts.get('chutri')!.password);
+		await chair.goto(`${running.url}/meetings/${meetingId}/room`, { waitUntil: 'networkidle0' });
+		await enterRoom(chair);
+		await commune.goto(joinLinks.get('dong-thinh')!, { waitUntil: 'networkidle0' });
+		await enterRoom(commune);
+		await waitForMedia(chair, await participantId(chair, 'Xã Đồng Thịnh'));
+		await waitForMedia(commune, await participantId(commune, 'Huyện Sông Lô'));
+	}, 90000);
+
+	afterEach(() => restoreMediaPath());
+
+	afterAll(async () => {
+		restoreMediaPath();
+		await chromium?.close();
+		await running?.close();
+	});
+
+	it('a short loss is recovered by an ICE restart, on the same transports', async () => {
+		const site = await participantId(chair, 'Xã Đồng Thịnh');
+		const before = await recovery(commune);
+		cutMediaPath();
+		// The browser notices (ICE disconnected) and asks the server for new ICE credentials.
+		await commune.waitForFunction((n) => (window as unknown as { __giaobanRoom: { recovery: { iceRestarts: number } } }).__giaobanRoom.recovery.iceRestarts > n, { timeout: 30000, polling: 200 }, before.iceRestarts);
+		restoreMediaPath();
+		await waitForFlowing(chair, site, 20000);
+		await waitForFlowing(commune, await participantId(commune, 'Huyện Sông Lô'), 20000);
+		expect((await recovery(commune)).rejoins).toBe(before.rejoins);
+		expect(await participantId(chair, 'Xã Đồng Thịnh')).toBe(site);
+	});
+
+	it('a loss longer than the ICE restart allows ends in a rejoin with new transports, and media flows again', async () => {
+		const site = await participantId(chair, 'Xã Đồng Thịnh');
+		const before = await recovery(commune);
+		cutMediaPath();
+		await commune.waitForFunction((n) => (window as unknown as { __giaobanRoom: { recovery: { rejoins: number } } }).__giaobanRoom.recovery.rejoins > n, { timeout: 40000, polling: 200 }, before.rejoins);
+		restoreMediaPath();
+		expect((await recovery(commune)).iceRestarts, 'an ICE restart is tried before rejoining').toBeGreaterThan(before.iceRestarts);
+		await chair.waitForFunction(
+			(old) => (window as unknown as { __giaobanRoom: { snapshot: { participants: { id: string; unitName: string }[] } } }).__giaobanRoom.snapshot.participants.some((p) => p.unitName === 'Xã Đồng Thịnh' && p.id !== old),
+			{ timeout: 30000 },
+			site
+		);
+		const rejoined = await participantId(chair, 'Xã Đồng Thịnh');
+		await waitForFlowing(chair, rejoined, 60000);
+		await waitForFlowing(commune, await participantId(commune, 'Huyện Sông Lô'), 60000);
+	});
+});
