@@ -39,7 +39,7 @@ export function largeFor(viewer: number): number {
 
 /** Through the product: WorkerPool, MediaRoom, Conference.join, Peer (plain transports) and its layer policy. */
 export async function productRoom(n: number, sinkPorts: number[]): Promise<BenchRoom> {
-	const pool = await WorkerPool.create({ numWorkers: 1, logLevel: 'warn', listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', portBase: 47000 + Math.floor(Math.random() * 1000) }, silent);
+	const pool = await WorkerPool.create({ numWorkers: 1, logLevel: 'warn', listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', portBase: 30000 + Math.floor(Math.random() * 500) * 4 }, silent);
 	const media = await MediaRoom.create(pool, silent);
 	const recorder: ConferenceRecorder = {
 		attendance: async () => undefined,

@@ -183,4 +183,53 @@ describe('a district meeting with two communes in Chromium', () => {
 		await dongThinh.click('[data-testid=toggle-screen]');
 		await sharing(false);
 	});
+
+	it('the chair’s other controls work from the screen, and the meeting page shows attendance and actions afterwards', async () => {
+		const micMuted = (unit: string, value: boolean) => chair.waitForSelector(`[data-participant="${unit}"][data-mic-muted=${String(value)}]`, { timeout: 10000 });
+		const closed = (page: Page, reason: string) => page.waitForSelector(`[data-testid=room-state][data-state=closed][data-reason=${reason}]`, { timeout: 15000 });
+		const knock = async () => {
+			await haiLuu.reload({ waitUntil: 'networkidle0' });
+			await haiLuu.waitForSelector('[data-testid=enter-room]:not([disabled])', { timeout: 20000 });
+			await haiLuu.click('[data-testid=enter-room]');
+			await haiLuu.waitForSelector('[data-testid=room-state][data-state=waiting]', { timeout: 20000 });
+			await chair.waitForSelector('[data-waiting="Xã Hải Lựu"]', { timeout: 10000 });
+		};
+
+		await chair.click('[data-testid=mute-all]');
+		await micMuted('Xã Đồng Thịnh', true);
+		await micMuted('Xã Hải Lựu', true);
+
+		await chair.click('[data-participant="Xã Đồng Thịnh"] [data-testid=ask-unmute]');
+		await dongThinh.waitForSelector('[data-testid=room-notice][data-notice=unmute-requested]', { timeout: 10000 });
+		await dongThinh.click('[data-testid=notice-unmute]');
+		await micMuted('Xã Đồng Thịnh', false);
+
+		await chair.click('[data-testid=toggle-lock]');
+		await chair.waitForFunction(() => (window as unknown as { __giaobanRoom: { snapshot: { locked: boolean } } }).__giaobanRoom.snapshot.locked, { timeout: 10000 });
+
+		await chair.click('[data-participant="Xã Hải Lựu"] [data-testid=remove]');
+		await closed(haiLuu, 'removed');
+		await knock();
+		await chair.click('[data-waiting="Xã Hải Lựu"] [data-testid=deny]');
+		await closed(haiLuu, 'denied');
+		await knock();
+		await chair.click('[data-waiting="Xã Hải Lựu"] [data-testid=admit]');
+		await haiLuu.waitForSelector('[data-testid=room-state][data-state=joined]', { timeout: 30000 });
+		await chair.waitForFunction(() => document.querySelectorAll('[data-testid=participants] li').length === 3, { timeout: 20000 });
+
+		chair.once('dialog', (dialog) => void dialog.accept());
+		await chair.click('[data-testid=end-meeting]');
+		await Promise.all([closed(chair, 'ended'), closed(dongThinh, 'ended'), closed(haiLuu, 'ended')]);
+
+		await chair.goto(`${running.url}/meetings/${meetingId}`, { waitUntil: 'networkidle0' });
+		await chair.waitForSelector('[data-testid=attendance] tr');
+		const attendance = await chair.$eval('[data-testid=attendance]', (el) => el.textContent ?? '');
+		expect(attendance).toContain('Xã Hải Lựu');
+		expect(attendance).toContain('(chủ trì mời ra)');
+		expect(attendance).toContain('(cuộc họp kết thúc)');
+		const actions = await chair.$eval('[data-testid=actions]', (el) => el.textContent ?? '');
+		for (const words of ['Tắt micro tất cả', 'Mời bật micro', 'Khóa phòng họp', 'Mời điểm cầu ra', 'Từ chối vào phòng họp', 'Cho vào phòng họp', 'Kết thúc cuộc họp']) {
+			expect(actions).toContain(words);
+		}
+	});
 });

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
 import { buildApp } from '../../server/src/app.ts';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/src/protocol/index.ts';
-import { migratedDataDir, testConfig } from './test-env.ts';
+import { migratedDataDir, testConfig, type TestDataDir } from './test-env.ts';
 
 export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -16,19 +16,38 @@ export type RunningApp = {
 	close: () => Promise<void>;
 };
 
-/** Builds the real application on a migrated copy of the database and listens on a free port. */
-export async function startApp(overrides: Record<string, string> = {}): Promise<RunningApp> {
+async function listening(overrides: Record<string, string>): Promise<{ app: FastifyInstance; data: TestDataDir }> {
 	const data = migratedDataDir();
 	const app = await buildApp(testConfig(data.dir, overrides), { logger: { level: 'silent' } });
-	const clients: TestClient[] = [];
-	let closed = false;
 	try {
 		await app.listen({ host: '127.0.0.1', port: 0 });
+		return { app, data };
 	} catch (error) {
 		await app.close();
 		data.remove();
 		throw error;
 	}
+}
+
+/**
+ * Builds the real application on a migrated copy of the database and listens on a free port. The
+ * WebRTC ports are random; another process may hold one, so a start on a taken port is retried
+ * on new random ports (unless the test chose RTC_PORT).
+ */
+export async function startApp(overrides: Record<string, string> = {}): Promise<RunningApp> {
+	let started: { app: FastifyInstance; data: TestDataDir } | undefined;
+	for (let attempt = 1; !started; attempt += 1) {
+		try {
+			started = await listening(overrides);
+		} catch (error) {
+			if (attempt >= 3 || overrides['RTC_PORT'] || !String(error).includes('address already in use')) {
+				throw error;
+			}
+		}
+	}
+	const { app, data } = started;
+	const clients: TestClient[] = [];
+	let closed = false;
 	const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 	return {
 		app,

@@ -13,9 +13,12 @@ export function migratedDataDir(): TestDataDir {
 	return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A WebRTC port range unlikely to collide with another run on this machine. */
+/**
+ * A WebRTC port base unlikely to collide with another run on this machine. It stays below Linux's
+ * ephemeral range (32768–60999), where any outgoing connection may hold a port for a while.
+ */
 export function randomRtcPort(): number {
-	return 42000 + Math.floor(Math.random() * 2000) * 4;
+	return 20000 + Math.floor(Math.random() * 3000) * 4;
 }
 
 /** The configuration the server would read from this environment, on loopback only. */

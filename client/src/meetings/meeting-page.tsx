@@ -31,9 +31,10 @@ export function MeetingPage({ id }: { id: string }) {
 	}, [id]);
 	useEffect(load, [load]);
 
-	const actionLabel = (action: string): string => {
-		const key = `action.${action}` as MessageKey;
-		return key in vi ? t(key) : action;
+	/** A recorded code in words; codes this client does not know are shown as they are. */
+	const label = (prefix: 'action' | 'attendance.reason', code: string): string => {
+		const key = `${prefix}.${code}` as MessageKey;
+		return key in vi ? t(key) : code;
 	};
 
 	if (error) {
@@ -145,7 +146,7 @@ export function MeetingPage({ id }: { id: string }) {
 							<td>{formatTime(a.at, locale)}</td>
 							<td>{a.unitName}</td>
 							<td>
-								{t(`attendance.${a.kind}`)} {a.reason && `(${a.reason})`}
+								{t(`attendance.${a.kind}`)} {a.reason && `(${label('attendance.reason', a.reason)})`}
 							</td>
 						</tr>
 					))}
@@ -160,7 +161,7 @@ export function MeetingPage({ id }: { id: string }) {
 								<tr key={i}>
 									<td>{formatTime(a.at, locale)}</td>
 									<td>{a.actor ?? '–'}</td>
-									<td>{actionLabel(a.action)}</td>
+									<td>{label('action', a.action)}</td>
 									<td>{a.targetUnitId ? (unitNames.get(a.targetUnitId) ?? a.targetUnitId) : ''}</td>
 								</tr>
 							))}

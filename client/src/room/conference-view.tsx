@@ -81,7 +81,7 @@ export function ConferenceView({ client, socket, local }: { client: RoomClient; 
 					<p role="alert" className="banner" data-testid="room-notice" data-notice={notice}>
 						{t(`room.notice.${notice}`)}{' '}
 						{notice === 'unmute-requested' && (
-							<button type="button" onClick={act(async () => { await client.setMicMuted(false); clearNotice(); })}>
+							<button type="button" data-testid="notice-unmute" onClick={act(async () => { await client.setMicMuted(false); clearNotice(); })}>
 								{t('room.mic.unmute')}
 							</button>
 						)}
@@ -133,7 +133,7 @@ export function ConferenceView({ client, socket, local }: { client: RoomClient; 
 					<section aria-labelledby="chair-title">
 						<h3 id="chair-title">{t('room.chairControls')}</h3>
 						<div className="actions wrap">
-							<button type="button" onClick={act(() => request(socket, 'chair:mute-all', {}))}>
+							<button type="button" data-testid="mute-all" onClick={act(() => request(socket, 'chair:mute-all', {}))}>
 								{t('room.muteAll')}
 							</button>
 							<button type="button" data-testid="toggle-lock" onClick={act(() => request(socket, 'chair:lock', { locked: !snapshot?.locked }))}>
@@ -147,6 +147,7 @@ export function ConferenceView({ client, socket, local }: { client: RoomClient; 
 							<button
 								type="button"
 								className="danger"
+								data-testid="end-meeting"
 								onClick={() => {
 									if (window.confirm(t('room.confirmEnd'))) {
 										act(() => request(socket, 'chair:end', {}))();
@@ -165,10 +166,10 @@ export function ConferenceView({ client, socket, local }: { client: RoomClient; 
 							{snapshot?.waiting.map((w) => (
 								<li key={w.id} data-waiting={w.unitName}>
 									{w.displayName}
-									<button type="button" onClick={chairAct('waiting:admit', w.id)}>
+									<button type="button" data-testid="admit" onClick={chairAct('waiting:admit', w.id)}>
 										{t('room.admit')}
 									</button>
-									<button type="button" onClick={chairAct('waiting:deny', w.id)}>
+									<button type="button" data-testid="deny" onClick={chairAct('waiting:deny', w.id)}>
 										{t('room.deny')}
 									</button>
 								</li>
@@ -208,13 +209,13 @@ export function ConferenceView({ client, socket, local }: { client: RoomClient; 
 										<button type="button" data-testid="mute" onClick={chairAct('chair:mute', p.id)}>
 											{t('room.mute')}
 										</button>
-										<button type="button" onClick={chairAct('chair:ask-unmute', p.id)}>
+										<button type="button" data-testid="ask-unmute" onClick={chairAct('chair:ask-unmute', p.id)}>
 											{t('room.askUnmute')}
 										</button>
 										<button type="button" onClick={chairAct('floor:grant', p.id)}>
 											{t('room.grant')}
 										</button>
-										<button type="button" onClick={chairAct('chair:remove', p.id)}>
+										<button type="button" data-testid="remove" onClick={chairAct('chair:remove', p.id)}>
 											{t('room.remove')}
 										</button>
 									</span>

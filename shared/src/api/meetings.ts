@@ -82,10 +82,15 @@ export type MeetingDetail = Static<typeof MeetingDetail>;
 export const JoinLink = Type.Object({ unitId: Type.String(), unitName: Type.String(), url: Type.String() });
 export type JoinLink = Static<typeof JoinLink>;
 
+/** Why a site left a live meeting, as recorded in its attendance. */
+export const LEAVE_REASONS = ['left', 'disconnected', 'removed', 'replaced', 'ended', 'media-failure'] as const;
+export type LeaveReason = (typeof LEAVE_REASONS)[number];
+
 export const AttendanceEntry = Type.Object({
 	unitId: Type.String(),
 	unitName: Type.String(),
 	kind: Type.Union([Type.Literal('join'), Type.Literal('leave')]),
+	/** One of LEAVE_REASONS for a leave, empty for a join. */
 	reason: Type.String(),
 	at: DateTime,
 });

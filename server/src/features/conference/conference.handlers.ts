@@ -5,7 +5,8 @@ import { asWire } from '../../lib/wire.ts';
 import type { AppSocket } from '../../plugins/app/socket-io.ts';
 import type { MeetingsRepository } from '../meetings/meetings.repository.ts';
 import { attachPeer } from '../media/attach-peer.ts';
-import type { Conference, LeaveReason } from './conference.ts';
+import type { LeaveReason } from '#shared/api/meetings.ts';
+import type { Conference } from './conference.ts';
 import type { ConferenceRegistry } from './conference-registry.ts';
 import { resolveJoin } from './join-resolver.ts';
 

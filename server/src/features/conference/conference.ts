@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { LeaveReason } from '#shared/api/meetings.ts';
 import type { NotificationName, NotificationOf, ParticipantView, RoomSnapshot } from '#shared/protocol/index.ts';
 import { ForbiddenError, InvalidStateError, NotFoundError } from '../../lib/errors.ts';
 import { TypedEmitter } from '../../lib/typed-emitter.ts';
@@ -42,7 +43,6 @@ export type ConferenceEvents = { closed: [] };
 
 type Log = { warn: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
 
-export type LeaveReason = 'left' | 'disconnected' | 'removed' | 'replaced' | 'ended' | 'media-failure';
 
 /**
  * A live meeting: its sites, waiting room, floor queue, spotlight and lock, over one MediaRoom.
