@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SeededAccount } from '../../server/src/features/demo-data/seed-demo-data.ts';
 import { login, seedAccounts } from '../helpers/accounts.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
-import { enterRoom, growth, participantId, scheduleMeeting, signIn, sleep, type Snapshot, type Stats, waitForMedia } from '../helpers/room-pages.ts';
+import { enterRoom, growth, participantId, signIn, sleep, tabReaches, unnamedControls, type Snapshot, type Stats, waitForMedia } from '../helpers/room-pages.ts';
 import { startApp, type RunningApp } from '../helpers/start-app.ts';
 
 describe('a district meeting with two communes in Chromium', () => {
@@ -16,24 +16,41 @@ describe('a district meeting with two communes in Chromium', () => {
 	let chair: Page;
 	let dongThinh: Page;
 	let haiLuu: Page;
+	let admin: Page;
 
 	beforeAll(async () => {
 		running = await startApp();
 		accounts = await seedAccounts(running.app);
-		const scheduled = await scheduleMeeting(running, accounts, 'Hội nghị giao ban trực tuyến', ['dong-thinh', 'hai-luu']);
-		meetingId = scheduled.meetingId;
-		haiLuuLink = scheduled.joinLinks.get('hai-luu')!;
 		chromium = await launchBrowser();
-		for (let i = 0; i < 3; i += 1) {
+		for (let i = 0; i < 4; i += 1) {
 			contexts.push(await chromium.browser.createBrowserContext());
 		}
 		const pages = await Promise.all(contexts.map((c) => c.newPage()));
-		[chair, dongThinh, haiLuu] = [pages[0]!, pages[1]!, pages[2]!];
+		[chair, dongThinh, haiLuu, admin] = [pages[0]!, pages[1]!, pages[2]!, pages[3]!];
 	}, 90000);
 
 	afterAll(async () => {
 		await chromium?.close();
 		await running?.close();
+	});
+
+	it('the district admin schedules a meeting for two communes from the form and gets their join links', async () => {
+		await signIn(admin, running.url, 'admin', accounts.get('admin')!.password);
+		await admin.click('a[href="/meetings/new"]');
+		await admin.waitForSelector('form input[name=title]');
+		await admin.waitForSelector('input[name=invited][value=hai-luu]');
+		expect(await unnamedControls(admin)).toEqual([]);
+		await admin.type('input[name=title]', 'Hội nghị giao ban trực tuyến');
+		await admin.type('input[name=location]', 'Hội trường UBND huyện');
+		await admin.type('.agenda-row input', 'Báo cáo tình hình kinh tế - xã hội');
+		await admin.type('.agenda-row input:nth-child(2)', 'Văn phòng HĐND và UBND');
+		await admin.click('input[name=invited][value=dong-thinh]');
+		await admin.click('input[name=invited][value=hai-luu]');
+		await admin.click('form button[type=submit]');
+		await admin.waitForSelector('[data-testid=join-links] li[data-unit=hai-luu] input');
+		meetingId = /\/meetings\/([0-9a-f-]{36})$/.exec(new URL(admin.url()).pathname)![1]!;
+		haiLuuLink = await admin.$eval('[data-testid=join-links] li[data-unit=hai-luu] input', (el) => el.value);
+		expect(await admin.$$eval('[data-testid=join-links] li', (items) => items.map((li) => li.getAttribute('data-unit')).sort())).toEqual(['dong-thinh', 'hai-luu']);
 	});
 
 	it('chair and two communes join and receive each other’s audio and video', async () => {
@@ -51,6 +68,8 @@ describe('a district meeting with two communes in Chromium', () => {
 		await enterRoom(dongThinh);
 
 		await haiLuu.goto(haiLuuLink, { waitUntil: 'networkidle0' });
+		await haiLuu.waitForSelector('[data-testid=enter-room]:not([disabled])', { timeout: 20000 });
+		expect(await unnamedControls(haiLuu), 'pre-join screen').toEqual([]);
 		await enterRoom(haiLuu);
 
 		for (const page of [chair, dongThinh, haiLuu]) {
@@ -78,6 +97,11 @@ describe('a district meeting with two communes in Chromium', () => {
 			expect(grown.audio, `audio from ${from}`).toBeGreaterThan(0);
 			expect(grown.video, `video from ${from}`).toBeGreaterThan(0);
 		}
+		// Every control has a name for screen readers, and the keyboard reaches the controls.
+		expect(await unnamedControls(chair), 'chair’s conference screen').toEqual([]);
+		expect(await unnamedControls(dongThinh), 'commune’s conference screen').toEqual([]);
+		expect(await tabReaches(chair, '[data-testid=mute-all]')).toBe(true);
+		expect(await tabReaches(dongThinh, '[data-testid=floor-request]')).toBe(true);
 	});
 
 	it('the chair mutes a commune and its audio stops reaching the others', async () => {

@@ -45,12 +45,12 @@ export function setUpMediaNetwork(): void {
 
 /**
  * Drops everything the server sends from its WebRTC address (media, STUN and DTLS, over UDP and
- * TCP). The browsers see what a failed rural link looks like from their end: silence, with no
+ * TCP, or over UDP only, as behind a firewall that lets only TCP through). The browsers see what a failed rural link looks like from their end: silence, with no
  * error on their own sockets (a route-level drop towards them would fail their sends at once,
  * which only happens when a local interface goes away).
  */
-export function cutMediaPath(): void {
-	ip('rule', 'add', 'pref', CUT_PREF, 'from', MEDIA_NET.server, 'blackhole');
+export function cutMediaPath(protocol?: 'udp'): void {
+	ip('rule', 'add', 'pref', CUT_PREF, 'from', MEDIA_NET.server, ...(protocol ? ['ipproto', protocol] : []), 'blackhole');
 }
 
 export function restoreMediaPath(): void {

@@ -1,4 +1,4 @@
-import type { Page } from 'puppeteer-core';
+import type { Page, SerializedAXNode } from 'puppeteer-core';
 import type { SeededAccount } from '../../server/src/features/demo-data/seed-demo-data.ts';
 import { login } from './accounts.ts';
 import type { RunningApp } from './start-app.ts';
@@ -7,7 +7,14 @@ import type { RunningApp } from './start-app.ts';
 
 export type Stats = Record<string, { audioBytes: number; videoBytes: number }>;
 export type Snapshot = { participants: { id: string; unitName: string; micMuted: boolean }[] };
-type RoomWindow = { __giaobanRoom: { receiveStats: () => Promise<Stats>; snapshot: Snapshot; recovery: { iceRestarts: number; rejoins: number } } };
+type RoomWindow = {
+	__giaobanRoom: {
+		receiveStats: () => Promise<Stats>;
+		snapshot: Snapshot;
+		recovery: { iceRestarts: number; rejoins: number };
+		mediaPaths: () => Promise<{ send: string | null; recv: string | null }>;
+	};
+};
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -21,6 +28,10 @@ export async function snapshot(page: Page): Promise<Snapshot> {
 
 export async function recovery(page: Page): Promise<{ iceRestarts: number; rejoins: number }> {
 	return page.evaluate(() => (window as unknown as RoomWindow).__giaobanRoom.recovery);
+}
+
+export async function mediaPaths(page: Page): Promise<{ send: string | null; recv: string | null }> {
+	return page.evaluate(() => (window as unknown as RoomWindow).__giaobanRoom.mediaPaths());
 }
 
 export async function participantId(page: Page, unitName: string): Promise<string> {
@@ -94,4 +105,34 @@ export async function scheduleMeeting(running: RunningApp, accounts: Map<string,
 	});
 	const body = created.json<{ meeting: { id: string }; joinLinks: { unitId: string; url: string }[] }>();
 	return { meetingId: body.meeting.id, joinLinks: new Map(body.joinLinks.map((l) => [l.unitId, l.url])) };
+}
+
+const CONTROL_ROLES = new Set(['button', 'textbox', 'combobox', 'checkbox', 'radio', 'link', 'slider', 'spinbutton', 'searchbox', 'switch', 'menuitem']);
+
+/** Controls the accessibility tree exposes without a name (a screen reader would say only "button"). */
+export async function unnamedControls(page: Page): Promise<string[]> {
+	const found: string[] = [];
+	const walk = (node: SerializedAXNode): void => {
+		if (CONTROL_ROLES.has(node.role) && !node.name?.trim()) {
+			found.push(`${node.role} ${node.description ?? ''}`.trim());
+		}
+		node.children?.forEach(walk);
+	};
+	const root = await page.accessibility.snapshot({ interestingOnly: true });
+	if (root) {
+		walk(root);
+	}
+	return found;
+}
+
+/** Presses Tab from the top of the page until `selector` has the focus; false if it never does. */
+export async function tabReaches(page: Page, selector: string, maxTabs = 80): Promise<boolean> {
+	await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+	for (let i = 0; i < maxTabs; i += 1) {
+		await page.keyboard.press('Tab');
+		if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) {
+			return true;
+		}
+	}
+	return false;
 }

@@ -137,6 +137,24 @@ export class RoomClient {
 		return result;
 	}
 
+	/**
+	 * The protocol of each transport's selected ICE candidate pair ('udp', or 'tcp' when a firewall
+	 * lets only TCP through), for diagnostics; null while not connected.
+	 */
+	async mediaPaths(): Promise<{ send: string | null; recv: string | null }> {
+		const protocolOf = async (transport: Transport | undefined): Promise<string | null> => {
+			if (!transport || transport.closed) {
+				return null;
+			}
+			const report = await transport.getStats();
+			const all = [...report.values()] as (RTCStats & { selectedCandidatePairId?: string; localCandidateId?: string; protocol?: string })[];
+			const pairId = all.find((s) => s.type === 'transport' && s.selectedCandidatePairId)?.selectedCandidatePairId;
+			const pair = all.find((s) => s.id === pairId);
+			return all.find((s) => s.id === pair?.localCandidateId)?.protocol ?? null;
+		};
+		return { send: await protocolOf(this.#send), recv: await protocolOf(this.#recv) };
+	}
+
 	async join(): Promise<void> {
 		const generation = ++this.#generation;
 		this.#setState(this.#state === 'reconnecting' ? 'reconnecting' : 'joining');

@@ -4,7 +4,7 @@ import type { SeededAccount } from '../../server/src/features/demo-data/seed-dem
 import { seedAccounts } from '../helpers/accounts.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
 import { cutMediaPath, MEDIA_NET, restoreMediaPath } from '../helpers/media-path.ts';
-import { enterRoom, participantId, recovery, scheduleMeeting, signIn, waitForFlowing, waitForMedia } from '../helpers/room-pages.ts';
+import { enterRoom, mediaPaths, participantId, recovery, scheduleMeeting, signIn, waitForFlowing, waitForMedia } from '../helpers/room-pages.ts';
 import { startApp, type RunningApp } from '../helpers/start-app.ts';
 
 /**
@@ -69,5 +69,37 @@ describe('a site whose media path fails', () => {
 		const rejoined = await participantId(chair, 'Xã Đồng Thịnh');
 		await waitForFlowing(chair, rejoined, 60000);
 		await waitForFlowing(commune, await participantId(commune, 'Huyện Sông Lô'), 60000);
+	});
+});
+
+describe('sites behind a firewall that blocks UDP', () => {
+	let running: RunningApp;
+	let chromium: TestBrowser;
+
+	beforeAll(async () => {
+		running = await startApp({ RTC_LISTEN_IP: MEDIA_NET.server, RTC_ANNOUNCED_ADDRESS: MEDIA_NET.server });
+		chromium = await launchBrowser();
+	}, 60000);
+
+	afterAll(async () => {
+		restoreMediaPath();
+		await chromium?.close();
+		await running?.close();
+	});
+
+	it('join over ICE-TCP to the WebRtcServer and receive each other’s media', async () => {
+		const accounts = await seedAccounts(running.app);
+		const { meetingId, joinLinks } = await scheduleMeeting(running, accounts, 'Giao ban qua TCP', ['hai-luu']);
+		cutMediaPath('udp');
+		const [chair, commune] = (await Promise.all([1, 2].map(async () => (await chromium.browser.createBrowserContext()).newPage()))) as [Page, Page];
+		await signIn(chair, running.url, 'chutri', accounts.get('chutri')!.password);
+		await chair.goto(`${running.url}/meetings/${meetingId}/room`, { waitUntil: 'networkidle0' });
+		await enterRoom(chair);
+		await commune.goto(joinLinks.get('hai-luu')!, { waitUntil: 'networkidle0' });
+		await enterRoom(commune);
+		await waitForFlowing(chair, await participantId(chair, 'Xã Hải Lựu'));
+		await waitForFlowing(commune, await participantId(commune, 'Huyện Sông Lô'));
+		expect(await mediaPaths(commune)).toEqual({ send: 'tcp', recv: 'tcp' });
+		expect(await mediaPaths(chair)).toEqual({ send: 'tcp', recv: 'tcp' });
 	});
 });
