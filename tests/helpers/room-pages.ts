@@ -30,6 +30,11 @@ export async function recovery(page: Page): Promise<{ iceRestarts: number; rejoi
 	return page.evaluate(() => (window as unknown as RoomWindow).__giaobanRoom.recovery);
 }
 
+/** Waits until the page's room counts more recoveries of `kind` than `above`. */
+export async function waitForRecovery(page: Page, kind: 'iceRestarts' | 'rejoins', above: number, timeout: number): Promise<void> {
+	await page.waitForFunction((k, n) => (window as unknown as RoomWindow).__giaobanRoom.recovery[k] > n, { timeout, polling: 200 }, kind, above);
+}
+
 export async function mediaPaths(page: Page): Promise<{ send: string | null; recv: string | null }> {
 	return page.evaluate(() => (window as unknown as RoomWindow).__giaobanRoom.mediaPaths());
 }

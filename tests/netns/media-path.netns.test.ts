@@ -1,11 +1,23 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SeededAccount } from '../../server/src/features/demo-data/seed-demo-data.ts';
 import { seedAccounts } from '../helpers/accounts.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
 import { cutMediaPath, MEDIA_NET, restoreMediaPath } from '../helpers/media-path.ts';
-import { enterRoom, mediaPaths, participantId, recovery, scheduleMeeting, signIn, waitForFlowing, waitForMedia } from '../helpers/room-pages.ts';
+import { enterRoom, mediaPaths, participantId, recovery, scheduleMeeting, signIn, waitForFlowing, waitForMedia, waitForRecovery } from '../helpers/room-pages.ts';
 import { startApp, type RunningApp } from '../helpers/start-app.ts';
+
+/** Schedules a meeting for one commune; the chair (by session) and the commune (by link) join it. */
+async function chairAndCommune(running: RunningApp, chromium: TestBrowser, title: string, unitId: string): Promise<{ chair: Page; commune: Page }> {
+	const accounts = await seedAccounts(running.app);
+	const { meetingId, joinLinks } = await scheduleMeeting(running, accounts, title, [unitId]);
+	const [chair, commune] = (await Promise.all([1, 2].map(async () => (await chromium.browser.createBrowserContext()).newPage()))) as [Page, Page];
+	await signIn(chair, running.url, 'chutri', accounts.get('chutri')!.password);
+	await chair.goto(`${running.url}/meetings/${meetingId}/room`, { waitUntil: 'networkidle0' });
+	await enterRoom(chair);
+	await commune.goto(joinLinks.get(unitId)!, { waitUntil: 'networkidle0' });
+	await enterRoom(commune);
+	return { chair, commune };
+}
 
 /**
  * The media path (UDP and TCP to the WebRTC address) fails while signalling stays up. The client
@@ -14,21 +26,13 @@ import { startApp, type RunningApp } from '../helpers/start-app.ts';
 describe('a site whose media path fails', () => {
 	let running: RunningApp;
 	let chromium: TestBrowser;
-	let accounts: Map<string, SeededAccount>;
 	let chair: Page;
 	let commune: Page;
 
 	beforeAll(async () => {
 		running = await startApp({ RTC_LISTEN_IP: MEDIA_NET.server, RTC_ANNOUNCED_ADDRESS: MEDIA_NET.server });
-		accounts = await seedAccounts(running.app);
-		const { meetingId, joinLinks } = await scheduleMeeting(running, accounts, 'Giao ban khi mất kết nối', ['dong-thinh']);
 		chromium = await launchBrowser();
-		[chair, commune] = await Promise.all([1, 2].map(async () => (await chromium.browser.createBrowserContext()).newPage())) as [Page, Page];
-		await signIn(chair, running.url, 'chutri', accounts.get('chutri')!.password);
-		await chair.goto(`${running.url}/meetings/${meetingId}/room`, { waitUntil: 'networkidle0' });
-		await enterRoom(chair);
-		await commune.goto(joinLinks.get('dong-thinh')!, { waitUntil: 'networkidle0' });
-		await enterRoom(commune);
+		({ chair, commune } = await chairAndCommune(running, chromium, 'Giao ban khi mất kết nối', 'dong-thinh'));
 		await waitForMedia(chair, await participantId(chair, 'Xã Đồng Thịnh'));
 		await waitForMedia(commune, await participantId(commune, 'Huyện Sông Lô'));
 	}, 90000);
@@ -46,7 +50,7 @@ describe('a site whose media path fails', () => {
 		const before = await recovery(commune);
 		cutMediaPath();
 		// The browser notices (ICE disconnected) and asks the server for new ICE credentials.
-		await commune.waitForFunction((n) => (window as unknown as { __giaobanRoom: { recovery: { iceRestarts: number } } }).__giaobanRoom.recovery.iceRestarts > n, { timeout: 30000, polling: 200 }, before.iceRestarts);
+		await waitForRecovery(commune, 'iceRestarts', before.iceRestarts, 30000);
 		restoreMediaPath();
 		await waitForFlowing(chair, site, 20000);
 		await waitForFlowing(commune, await participantId(commune, 'Huyện Sông Lô'), 20000);
@@ -58,7 +62,7 @@ describe('a site whose media path fails', () => {
 		const site = await participantId(chair, 'Xã Đồng Thịnh');
 		const before = await recovery(commune);
 		cutMediaPath();
-		await commune.waitForFunction((n) => (window as unknown as { __giaobanRoom: { recovery: { rejoins: number } } }).__giaobanRoom.recovery.rejoins > n, { timeout: 40000, polling: 200 }, before.rejoins);
+		await waitForRecovery(commune, 'rejoins', before.rejoins, 40000);
 		restoreMediaPath();
 		expect((await recovery(commune)).iceRestarts, 'an ICE restart is tried before rejoining').toBeGreaterThan(before.iceRestarts);
 		await chair.waitForFunction(
@@ -88,15 +92,8 @@ describe('sites behind a firewall that blocks UDP', () => {
 	});
 
 	it('join over ICE-TCP to the WebRtcServer and receive each other’s media', async () => {
-		const accounts = await seedAccounts(running.app);
-		const { meetingId, joinLinks } = await scheduleMeeting(running, accounts, 'Giao ban qua TCP', ['hai-luu']);
 		cutMediaPath('udp');
-		const [chair, commune] = (await Promise.all([1, 2].map(async () => (await chromium.browser.createBrowserContext()).newPage()))) as [Page, Page];
-		await signIn(chair, running.url, 'chutri', accounts.get('chutri')!.password);
-		await chair.goto(`${running.url}/meetings/${meetingId}/room`, { waitUntil: 'networkidle0' });
-		await enterRoom(chair);
-		await commune.goto(joinLinks.get('hai-luu')!, { waitUntil: 'networkidle0' });
-		await enterRoom(commune);
+		const { chair, commune } = await chairAndCommune(running, chromium, 'Giao ban qua TCP', 'hai-luu');
 		await waitForFlowing(chair, await participantId(chair, 'Xã Hải Lựu'));
 		await waitForFlowing(commune, await participantId(commune, 'Huyện Sông Lô'));
 		expect(await mediaPaths(commune)).toEqual({ send: 'tcp', recv: 'tcp' });
