@@ -15,6 +15,10 @@ function ip(...args: string[]): string {
 	return execFileSync('ip', args, { encoding: 'utf8' });
 }
 
+function tc(...args: string[]): string {
+	return execFileSync('tc', args, { encoding: 'utf8' });
+}
+
 /** True only inside the private namespace that scripts/test-netns.mjs creates. */
 export function inTestNamespace(): boolean {
 	return process.env['GIAOBAN_NETNS'] === '1';
@@ -53,8 +57,25 @@ export function cutMediaPath(protocol?: 'udp'): void {
 	ip('rule', 'add', 'pref', CUT_PREF, 'from', MEDIA_NET.server, ...(protocol ? ['ipproto', protocol] : []), 'blackhole');
 }
 
+/**
+ * Shapes what the server sends from its WebRTC address to `kbit` kbit/s behind a short queue:
+ * every site's downlink degrades (as on a congested rural line) while uplinks and signalling keep
+ * their speed.
+ */
+export function limitDownlinks(kbit: number): void {
+	tc('qdisc', 'add', 'dev', 'lo', 'root', 'handle', '1:', 'htb', 'default', '20');
+	tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', '1:10', 'htb', 'rate', `${kbit}kbit`);
+	tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', '1:20', 'htb', 'rate', '10gbit');
+	tc('qdisc', 'add', 'dev', 'lo', 'parent', '1:10', 'handle', '10:', 'pfifo', 'limit', '50');
+	tc('filter', 'add', 'dev', 'lo', 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32', 'match', 'ip', 'src', `${MEDIA_NET.server}/32`, 'flowid', '1:10');
+}
+
+/** Undoes cutMediaPath and limitDownlinks. */
 export function restoreMediaPath(): void {
 	if (ip('rule', 'show', 'pref', CUT_PREF).trim() !== '') {
 		ip('rule', 'del', 'pref', CUT_PREF);
+	}
+	if (tc('qdisc', 'show', 'dev', 'lo').includes('htb')) {
+		tc('qdisc', 'del', 'dev', 'lo', 'root');
 	}
 }

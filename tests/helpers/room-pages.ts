@@ -5,7 +5,7 @@ import type { RunningApp } from './start-app.ts';
 
 /** Helpers for browser tests that drive the web client's meeting room through `window.__giaobanRoom`. */
 
-export type Stats = Record<string, { audioBytes: number; videoBytes: number }>;
+export type Stats = Record<string, { audioBytes: number; videoBytes: number; cameraWidth: number }>;
 export type Snapshot = { participants: { id: string; unitName: string; micMuted: boolean }[] };
 type RoomWindow = {
 	__giaobanRoom: {
@@ -15,6 +15,9 @@ type RoomWindow = {
 		mediaPaths: () => Promise<{ send: string | null; recv: string | null }>;
 	};
 };
+
+/** The width of the camera's top simulcast layer (client/src/media/camera.ts captures 1280×720). */
+export const CAMERA_TOP_WIDTH = 1280;
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -28,6 +31,21 @@ export async function snapshot(page: Page): Promise<Snapshot> {
 
 export async function recovery(page: Page): Promise<{ iceRestarts: number; rejoins: number }> {
 	return page.evaluate(() => (window as unknown as RoomWindow).__giaobanRoom.recovery);
+}
+
+/** Waits until the camera frames `page` receives from `from` have a width that satisfies `accept`. */
+export async function waitForCameraWidth(page: Page, from: string, accept: 'top' | 'below-top', timeout: number): Promise<number> {
+	const handle = await page.waitForFunction(
+		async (id, want, top) => {
+			const width = (await (window as unknown as RoomWindow).__giaobanRoom.receiveStats())[id]?.cameraWidth ?? 0;
+			return (want === 'top' ? width >= top : width > 0 && width < top) ? width : false;
+		},
+		{ timeout, polling: 500 },
+		from,
+		accept,
+		CAMERA_TOP_WIDTH
+	);
+	return (await handle.jsonValue()) as number;
 }
 
 /** Waits until the page's room counts more recoveries of `kind` than `above`. */

@@ -2,8 +2,8 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seedAccounts } from '../helpers/accounts.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
-import { cutMediaPath, MEDIA_NET, restoreMediaPath } from '../helpers/media-path.ts';
-import { enterRoom, mediaPaths, participantId, recovery, scheduleMeeting, signIn, waitForFlowing, waitForMedia, waitForRecovery } from '../helpers/room-pages.ts';
+import { cutMediaPath, limitDownlinks, MEDIA_NET, restoreMediaPath } from '../helpers/media-path.ts';
+import { CAMERA_TOP_WIDTH, enterRoom, mediaPaths, participantId, recovery, scheduleMeeting, signIn, waitForFlowing, waitForCameraWidth, waitForMedia, waitForRecovery } from '../helpers/room-pages.ts';
 import { startApp, type RunningApp } from '../helpers/start-app.ts';
 
 /** Schedules a meeting for one commune; the chair (by session) and the commune (by link) join it. */
@@ -74,6 +74,16 @@ describe('a site whose media path fails', () => {
 		await waitForFlowing(chair, rejoined, 60000);
 		await waitForFlowing(commune, await participantId(commune, 'Huyện Sông Lô'), 60000);
 	});
+
+	it('a site whose downlink degrades receives a lower layer of the large tile, and audio keeps flowing', async () => {
+		const chairId = await participantId(commune, 'Huyện Sông Lô');
+		// With two sites, each shows the other large: the layer policy asks for the top layer.
+		await waitForCameraWidth(commune, chairId, 'top', 60000);
+		limitDownlinks(250);
+		const degraded = await waitForCameraWidth(commune, chairId, 'below-top', 60000);
+		expect(degraded).toBeLessThan(CAMERA_TOP_WIDTH);
+		await waitForFlowing(commune, chairId, 20000);
+	}, 150000);
 });
 
 describe('sites behind a firewall that blocks UDP', () => {

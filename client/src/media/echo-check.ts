@@ -1,6 +1,8 @@
 import { Device } from 'mediasoup-client';
 import type { Consumer, Producer, Transport } from 'mediasoup-client/lib/types.js';
 import { request, type AppSocket } from '../signaling/socket.ts';
+import { CAMERA_ENCODINGS } from './camera.ts';
+import { selectedPath } from './selected-path.ts';
 import { createSignalledTransport } from './signalled-transport.ts';
 
 export type EchoStats = {
@@ -14,13 +16,6 @@ export type EchoStats = {
 	packetsLost: number;
 	receiveKbps: number | null;
 };
-
-/** Simulcast layers for a commune room camera: thumbnails take the low layer on weak links. */
-export const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
-	{ rid: 'r0', scaleResolutionDownBy: 4, maxBitrate: 120_000 },
-	{ rid: 'r1', scaleResolutionDownBy: 2, maxBitrate: 350_000 },
-	{ rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 900_000 },
-];
 
 /**
  * The connection check: sends the local camera (VP8 simulcast) and microphone (Opus with FEC
@@ -96,8 +91,6 @@ export class EchoCheck {
 		}
 		const report = await this.#recvTransport.getStats();
 		let bytes = 0;
-		const candidates = new Map<string, RTCStats & { protocol?: string }>();
-		let selectedPair: (RTCStats & { localCandidateId?: string; currentRoundTripTime?: number }) | undefined;
 		report.forEach((s: RTCStats & Record<string, unknown>) => {
 			if (s.type === 'inbound-rtp') {
 				bytes += Number(s['bytesReceived'] ?? 0);
@@ -109,16 +102,11 @@ export class EchoCheck {
 				} else if (s['kind'] === 'audio') {
 					result.audioPacketsReceived += Number(s['packetsReceived'] ?? 0);
 				}
-			} else if (s.type === 'local-candidate') {
-				candidates.set(s.id, s);
-			} else if (s.type === 'candidate-pair' && s['nominated'] === true && s['state'] === 'succeeded') {
-				selectedPair = s;
 			}
 		});
-		if (selectedPair) {
-			result.rttMs = selectedPair.currentRoundTripTime === undefined ? null : Math.round(selectedPair.currentRoundTripTime * 1000);
-			result.protocol = candidates.get(selectedPair.localCandidateId ?? '')?.protocol ?? null;
-		}
+		const path = selectedPath(report);
+		result.rttMs = path.rttMs;
+		result.protocol = path.protocol;
 		const now = performance.now();
 		if (this.#lastBytes && now > this.#lastBytes.at) {
 			result.receiveKbps = Math.round(((bytes - this.#lastBytes.bytes) * 8) / (now - this.#lastBytes.at));

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../i18n/index.tsx';
+import { CAMERA_CAPTURE } from '../media/camera.ts';
 import { mediaErrorMessage } from '../ui/media-errors.ts';
 
 /** Camera and microphone preview with a level meter and device choice, before joining. */
@@ -19,7 +20,7 @@ export function PreJoin({ onReady }: { onReady: (stream: MediaStream) => void })
 		let current: MediaStream | null = null;
 		const constraints: MediaStreamConstraints = {
 			audio: micId ? { deviceId: { exact: micId } } : true,
-			video: cameraId === 'none' ? false : { width: 640, height: 360, ...(cameraId ? { deviceId: { exact: cameraId } } : {}) },
+			video: cameraId === 'none' ? false : { ...CAMERA_CAPTURE, ...(cameraId ? { deviceId: { exact: cameraId } } : {}) },
 		};
 		navigator.mediaDevices
 			.getUserMedia(constraints)

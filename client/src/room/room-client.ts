@@ -1,13 +1,16 @@
 import { Device } from 'mediasoup-client';
 import type { Consumer, Producer, Transport } from 'mediasoup-client/lib/types.js';
 import type { RoomSnapshot } from '#shared/protocol/index.ts';
-import { CAMERA_ENCODINGS } from '../media/echo-check.ts';
+import { CAMERA_ENCODINGS } from '../media/camera.ts';
+import { selectedPath } from '../media/selected-path.ts';
 import { createSignalledTransport, type Source } from '../media/signalled-transport.ts';
 import { request, type AppSocket } from '../signaling/socket.ts';
 
 export type JoinTarget = { meetingId: string } | { invitationToken: string };
 export type RoomState = 'joining' | 'waiting' | 'joined' | 'reconnecting' | 'closed';
 export type CloseReason = 'denied' | 'removed' | 'ended' | 'replaced' | 'left' | 'error';
+export type ReceiveStats = { audioBytes: number; videoBytes: number; cameraWidth: number };
+
 export type Notice = 'muted' | 'unmute-requested' | 'floor-granted';
 
 export type RemoteTracks = { audio?: MediaStreamTrack; camera?: MediaStreamTrack; screen?: MediaStreamTrack };
@@ -118,18 +121,24 @@ export class RoomClient {
 		return result;
 	}
 
-	/** Bytes received so far from each participant, per kind (inbound-rtp), for quality displays and diagnostics. */
-	async receiveStats(): Promise<Record<string, { audioBytes: number; videoBytes: number }>> {
-		const result: Record<string, { audioBytes: number; videoBytes: number }> = {};
-		for (const { consumer, participantId } of this.#consumers.values()) {
-			const entry = (result[participantId] ??= { audioBytes: 0, videoBytes: 0 });
+	/**
+	 * Per participant: bytes received so far, per kind (inbound-rtp), and the width of the camera
+	 * frames arriving now (which simulcast layer gets through), for quality displays and diagnostics.
+	 */
+	async receiveStats(): Promise<Record<string, ReceiveStats>> {
+		const result: Record<string, ReceiveStats> = {};
+		for (const { consumer, participantId, source } of this.#consumers.values()) {
+			const entry = (result[participantId] ??= { audioBytes: 0, videoBytes: 0, cameraWidth: 0 });
 			const report = await consumer.getStats();
-			report.forEach((s: RTCStats & { bytesReceived?: number }) => {
+			report.forEach((s: RTCStats & { bytesReceived?: number; frameWidth?: number }) => {
 				if (s.type === 'inbound-rtp') {
 					if (consumer.kind === 'audio') {
 						entry.audioBytes += s.bytesReceived ?? 0;
 					} else {
 						entry.videoBytes += s.bytesReceived ?? 0;
+						if (source === 'camera') {
+							entry.cameraWidth = s.frameWidth ?? 0;
+						}
 					}
 				}
 			});
@@ -137,21 +146,28 @@ export class RoomClient {
 		return result;
 	}
 
+	/** The camera's simulcast layers as the browser sends them now: frame width and bytes so far, per rid. */
+	async cameraLayers(): Promise<{ rid: string; width: number; bytesSent: number }[]> {
+		const producer = this.#producers.get('camera');
+		if (!producer || producer.closed) {
+			return [];
+		}
+		const layers: { rid: string; width: number; bytesSent: number }[] = [];
+		(await producer.getStats()).forEach((s: RTCStats & { rid?: string; frameWidth?: number; bytesSent?: number }) => {
+			if (s.type === 'outbound-rtp') {
+				layers.push({ rid: s.rid ?? '', width: s.frameWidth ?? 0, bytesSent: s.bytesSent ?? 0 });
+			}
+		});
+		return layers.sort((a, b) => a.rid.localeCompare(b.rid));
+	}
+
 	/**
 	 * The protocol of each transport's selected ICE candidate pair ('udp', or 'tcp' when a firewall
 	 * lets only TCP through), for diagnostics; null while not connected.
 	 */
 	async mediaPaths(): Promise<{ send: string | null; recv: string | null }> {
-		const protocolOf = async (transport: Transport | undefined): Promise<string | null> => {
-			if (!transport || transport.closed) {
-				return null;
-			}
-			const report = await transport.getStats();
-			const all = [...report.values()] as (RTCStats & { selectedCandidatePairId?: string; localCandidateId?: string; protocol?: string })[];
-			const pairId = all.find((s) => s.type === 'transport' && s.selectedCandidatePairId)?.selectedCandidatePairId;
-			const pair = all.find((s) => s.id === pairId);
-			return all.find((s) => s.id === pair?.localCandidateId)?.protocol ?? null;
-		};
+		const protocolOf = async (transport: Transport | undefined): Promise<string | null> =>
+			transport && !transport.closed ? selectedPath(await transport.getStats()).protocol : null;
 		return { send: await protocolOf(this.#send), recv: await protocolOf(this.#recv) };
 	}
 

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../i18n/index.tsx';
+import { CAMERA_CAPTURE } from '../media/camera.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { EchoCheck, type EchoStats } from '../media/echo-check.ts';
 import type { AppSocket } from '../signaling/socket.ts';
@@ -34,7 +35,7 @@ export function ConnectionCheck({ socket, connected }: { socket: AppSocket | nul
 		setState('starting');
 		let local: MediaStream;
 		try {
-			local = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
+			local = await navigator.mediaDevices.getUserMedia({ audio: true, video: CAMERA_CAPTURE });
 		} catch (e) {
 			const key = mediaErrorMessage(e);
 			setError(key ? t(key) : t('error.generic', { message: String(e) }));
