@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SeededAccount } from '../../server/src/features/demo-data/seed-demo-data.ts';
 import { login, seedAccounts } from '../helpers/accounts.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
-import { enterRoom, growth, participantId, signIn, sleep, tabReaches, unnamedControls, type Snapshot, type Stats, waitForMedia } from '../helpers/room-pages.ts';
+import { enterRoom, growth, participantId, signIn, sleep, snapshot, tabReaches, unnamedControls, type Snapshot, type Stats, waitForFlowing, waitForMedia } from '../helpers/room-pages.ts';
 import { startApp, type RunningApp } from '../helpers/start-app.ts';
 
 describe('a district meeting with two communes in Chromium', () => {
@@ -206,6 +206,31 @@ describe('a district meeting with two communes in Chromium', () => {
 		);
 		await dongThinh.click('[data-testid=toggle-screen]');
 		await sharing(false);
+	});
+
+	it('the mediasoup worker hosting the meeting dies: every site rejoins by itself and media flows again', async () => {
+		const before = await snapshot(chair);
+		const victim = running.app.workerPool.status().workers.find((w) => w.routers > 0 && w.alive)!;
+		process.kill(victim.pid!, 'SIGKILL');
+		// Every site is told (media:closed), rejoins into a fresh room on a live worker and gets new ids.
+		await chair.waitForFunction(
+			(old: string[]) => {
+				const now = (window as unknown as { __giaobanRoom: { snapshot: Snapshot } }).__giaobanRoom.snapshot.participants;
+				return now.length === 3 && now.every((p) => !old.includes(p.id));
+			},
+			{ timeout: 30000 },
+			before.participants.map((p) => p.id)
+		);
+		const ids = {
+			chair: await participantId(dongThinh, 'Huyện Sông Lô'),
+			dongThinh: await participantId(chair, 'Xã Đồng Thịnh'),
+			haiLuu: await participantId(chair, 'Xã Hải Lựu'),
+		};
+		await waitForFlowing(chair, ids.dongThinh);
+		await waitForFlowing(chair, ids.haiLuu);
+		await waitForFlowing(dongThinh, ids.chair);
+		await waitForFlowing(haiLuu, ids.chair);
+		expect(running.app.workerPool.status().workers.find((w) => w.index === victim.index)?.deaths).toBe(1);
 	});
 
 	it('the chair’s other controls work from the screen, and the meeting page shows attendance and actions afterwards', async () => {

@@ -47,6 +47,10 @@ export class RoomClient {
 	#recv: Transport | undefined;
 	#producers = new Map<Source, Producer>();
 	#consumers = new Map<string, { consumer: Consumer; participantId: string; source: Source }>();
+	/** Producers being consumed right now, so that a snapshot and a producer:added never consume one twice. */
+	#consuming = new Set<string>();
+	/** Producers announced while this window was still creating its transports (consumed once they exist). */
+	#announced = new Map<string, { participantId: string; source: Source }>();
 	#participantId: string | null = null;
 	#snapshot: RoomSnapshot | null = null;
 	#state: RoomState = 'joining';
@@ -184,8 +188,7 @@ export class RoomClient {
 			this.#setState('waiting');
 			return;
 		}
-		this.#snapshot = result.snapshot;
-		this.#emit('snapshot', result.snapshot);
+		this.#applySnapshot(result.snapshot);
 		this.#device ??= new Device();
 		if (!this.#device.loaded) {
 			await this.#device.load({ routerRtpCapabilities: result.routerRtpCapabilities });
@@ -203,13 +206,21 @@ export class RoomClient {
 		if (video && !this.#audioOnly) {
 			await this.#produce('camera', video);
 		}
-		for (const participant of result.snapshot.participants) {
-			if (participant.id === this.#participantId) {
-				continue;
+		// The newest snapshot, not the join reply: sites that joined or produced while this window was
+		// setting up are in it, or were announced meanwhile.
+		const producers = new Map(this.#announced);
+		this.#announced.clear();
+		for (const participant of this.#snapshot?.participants ?? []) {
+			if (participant.id !== this.#participantId) {
+				participant.producers.forEach((producer) => producers.set(producer.id, { participantId: participant.id, source: producer.source }));
 			}
-			for (const producer of participant.producers) {
-				await this.#consume(participant.id, producer.id, producer.source);
+		}
+		for (const [producerId, { participantId, source }] of producers) {
+			if (generation !== this.#generation) {
+				return;
 			}
+			// A producer that closed meanwhile is not_found; the others still get consumed.
+			await this.#consume(participantId, producerId, source).catch((error: unknown) => console.warn('consume failed', error));
 		}
 		if (generation === this.#generation) {
 			this.#setState('joined');
@@ -377,21 +388,36 @@ export class RoomClient {
 	}
 
 	async #consume(participantId: string, producerId: string, source: Source): Promise<void> {
-		if (!this.#recv || !this.#device || [...this.#consumers.values()].some((c) => c.consumer.producerId === producerId)) {
+		const recv = this.#recv;
+		const device = this.#device;
+		if (!recv || !device || this.#consuming.has(producerId) || [...this.#consumers.values()].some((c) => c.consumer.producerId === producerId)) {
 			return;
 		}
-		const params = await request(this.#socket, 'consumer:create', { producerId, rtpCapabilities: this.#device.rtpCapabilities });
-		const consumer = await this.#recv.consume({ id: params.consumerId, producerId, kind: params.kind, rtpParameters: params.rtpParameters });
-		this.#consumers.set(consumer.id, { consumer, participantId, source });
-		if (consumer.kind === 'video' && this.#audioOnly) {
-			consumer.pause();
-			await request(this.#socket, 'consumer:pause', { consumerId: consumer.id });
+		this.#consuming.add(producerId);
+		try {
+			const params = await request(this.#socket, 'consumer:create', { producerId, rtpCapabilities: device.rtpCapabilities });
+			// A rejoin meanwhile replaced the transports: that server consumer belonged to the old peer.
+			if (recv !== this.#recv || recv.closed) {
+				return;
+			}
+			const consumer = await recv.consume({ id: params.consumerId, producerId, kind: params.kind, rtpParameters: params.rtpParameters });
+			if (recv !== this.#recv) {
+				consumer.close();
+				return;
+			}
+			this.#consumers.set(consumer.id, { consumer, participantId, source });
+			if (consumer.kind === 'video' && this.#audioOnly) {
+				consumer.pause();
+				await request(this.#socket, 'consumer:pause', { consumerId: consumer.id });
+			}
+			await request(this.#socket, 'consumer:resume', { consumerId: consumer.id });
+			if (consumer.kind === 'video') {
+				await request(this.#socket, 'consumer:set-layout', { consumerId: consumer.id, large: participantId === this.#large }).catch(() => undefined);
+			}
+			this.#emit('tracks');
+		} finally {
+			this.#consuming.delete(producerId);
 		}
-		await request(this.#socket, 'consumer:resume', { consumerId: consumer.id });
-		if (consumer.kind === 'video') {
-			await request(this.#socket, 'consumer:set-layout', { consumerId: consumer.id, large: participantId === this.#large }).catch(() => undefined);
-		}
-		this.#emit('tracks');
 	}
 
 	#resetMedia(): void {
@@ -407,6 +433,7 @@ export class RoomClient {
 		this.#producers.clear();
 		screen?.track?.stop();
 		this.#consumers.clear();
+		this.#announced.clear();
 		this.#emit('tracks');
 	}
 
@@ -422,14 +449,27 @@ export class RoomClient {
 	}
 
 	readonly #onSnapshot = (snapshot: RoomSnapshot): void => {
-		if (this.#snapshot && snapshot.seq < this.#snapshot.seq && snapshot.meetingId === this.#snapshot.meetingId) {
+		this.#applySnapshot(snapshot);
+	};
+
+	/**
+	 * Keeps the newest state of the current room. A broadcast can overtake the join reply that
+	 * carries an older snapshot; a snapshot of another room (the meeting moved to a new one after
+	 * a media failure, seq starting again) always wins.
+	 */
+	#applySnapshot(snapshot: RoomSnapshot): void {
+		if (this.#snapshot?.roomId === snapshot.roomId && snapshot.seq <= this.#snapshot.seq) {
 			return;
 		}
 		this.#snapshot = snapshot;
 		this.#emit('snapshot', snapshot);
-	};
+	}
 
 	readonly #onProducerAdded = ({ participantId, producerId, source }: { participantId: string; producerId: string; source: Source }): void => {
+		if (!this.#recv) {
+			this.#announced.set(producerId, { participantId, source });
+			return;
+		}
 		void this.#consume(participantId, producerId, source).catch((error: unknown) => console.warn('consume failed', error));
 	};
 

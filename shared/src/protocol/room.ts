@@ -26,8 +26,13 @@ export type ParticipantView = Static<typeof ParticipantView>;
 
 export const WaitingView = Type.Object({ id: Type.String(), unitName: Type.String(), displayName: Type.String(), since: Type.String() });
 
-/** The whole room state; sent after every change, with a per-room increasing seq. */
+/**
+ * The whole room state; sent after every change. `seq` increases within one live room, `roomId`
+ * names that room: after a media failure the meeting continues in a new room whose seq starts
+ * again, so clients compare seq only within the same roomId.
+ */
 export const RoomSnapshot = Type.Object({
+	roomId: Type.String(),
 	seq: Type.Integer(),
 	meetingId: Type.String(),
 	title: Type.String(),

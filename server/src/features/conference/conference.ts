@@ -66,6 +66,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 	#activeSpeaker: string | null = null;
 	#locked: boolean;
 	#started: boolean;
+	readonly #roomId = randomUUID();
 	#seq = 0;
 	#closed = false;
 
@@ -374,6 +375,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			};
 		});
 		return {
+			roomId: this.#roomId,
 			seq: this.#seq,
 			meetingId: this.meetingId,
 			title: this.title,
