@@ -11,7 +11,7 @@ import type {
 	WebRtcServer,
 	WebRtcTransport,
 } from 'mediasoup/node/lib/types.js';
-import { InvalidStateError, NotFoundError } from '../lib/errors.ts';
+import { InvalidStateError, NotFoundError, RateLimitedError } from '../lib/errors.ts';
 import { TypedEmitter } from '../lib/typed-emitter.ts';
 
 export type Direction = 'send' | 'recv';
@@ -45,6 +45,11 @@ export type TransportInfo = {
 };
 
 const MAX_CONSUMERS = 200;
+/**
+ * A client restarts ICE once per outage (then rejoins if that fails); a client that loops would
+ * make the worker churn credentials, so restarts of one transport are kept apart (Jicofo: 5 s).
+ */
+const ICE_RESTART_MIN_INTERVAL_MS = 3000;
 
 /**
  * One participant's media on one router: at most one WebRTC transport per direction, its
@@ -55,6 +60,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
 	readonly #transports = new Map<Direction, WebRtcTransport | PlainTransport>();
 	readonly #producers = new Map<string, { producer: Producer; source: Source }>();
 	readonly #consumers = new Map<string, Consumer>();
+	readonly #iceRestartedAt = new WeakMap<WebRtcTransport, number>();
 	#closed = false;
 
 	constructor(options: PeerOptions) {
@@ -133,7 +139,13 @@ export class Peer extends TypedEmitter<PeerEvents> {
 	}
 
 	async restartIce(direction: Direction): Promise<WebRtcTransport['iceParameters']> {
-		return this.#webRtcTransport(direction).restartIce();
+		const transport = this.#webRtcTransport(direction);
+		const last = this.#iceRestartedAt.get(transport);
+		if (last !== undefined && performance.now() - last < ICE_RESTART_MIN_INTERVAL_MS) {
+			throw new RateLimitedError(`ICE restart at most once every ${ICE_RESTART_MIN_INTERVAL_MS / 1000} s per transport`);
+		}
+		this.#iceRestartedAt.set(transport, performance.now());
+		return transport.restartIce();
 	}
 
 	async produce(kind: MediaKind, source: Source, rtpParameters: RtpParameters): Promise<Producer> {

@@ -61,7 +61,7 @@ describe('socket protocol boundary', () => {
 		expect(ack.error?.code).toBe('invalid_payload');
 	});
 
-	it('restarts ICE on request with fresh credentials, and only for WebRTC transports that exist', async () => {
+	it('restarts ICE on request with fresh credentials, only for WebRTC transports that exist, and not in a loop', async () => {
 		running = await startApp();
 		const client = await running.connect();
 		await ask(client, 'echo:start', {});
@@ -71,6 +71,8 @@ describe('socket protocol boundary', () => {
 		expect(restarted.ok).toBe(true);
 		expect(restarted.data.iceParameters.usernameFragment).not.toBe(created.data.iceParameters.usernameFragment);
 		expect(restarted.data.iceParameters.password).not.toBe(created.data.iceParameters.password);
+		// A client looping on restarts is held back; the transport itself stays usable.
+		expect((await ask<AckShape>(client, 'transport:restart-ice', { direction: 'recv' })).error?.code).toBe('rate_limited');
 	});
 
 	it('closes the echo session and its router when the socket disconnects', async () => {
