@@ -97,6 +97,9 @@ describe('a district meeting with two communes in Chromium', () => {
 			expect(grown.audio, `audio from ${from}`).toBeGreaterThan(0);
 			expect(grown.video, `video from ${from}`).toBeGreaterThan(0);
 		}
+		// Each site sees how its connection is doing (loopback: clean).
+		await chair.waitForSelector('[data-testid=connection-quality][data-level=good]', { timeout: 10000 });
+		expect(await chair.$eval('[data-testid=connection-quality]', (el) => el.textContent)).toBe('Kết nối tốt');
 		// Every control has a name for screen readers, and the keyboard reaches the controls.
 		expect(await unnamedControls(chair), 'chair’s conference screen').toEqual([]);
 		expect(await unnamedControls(dongThinh), 'commune’s conference screen').toEqual([]);

@@ -108,5 +108,8 @@ describe('sites behind a firewall that blocks UDP', () => {
 		await waitForFlowing(commune, await participantId(commune, 'Huyện Sông Lô'));
 		expect(await mediaPaths(commune)).toEqual({ send: 'tcp', recv: 'tcp' });
 		expect(await mediaPaths(chair)).toEqual({ send: 'tcp', recv: 'tcp' });
+		// The operator is told why the media may suffer.
+		await commune.waitForSelector('[data-testid=connection-quality][data-protocol=tcp]', { timeout: 10000 });
+		expect(await commune.$eval('[data-testid=connection-quality]', (el) => el.textContent)).toContain('qua TCP');
 	});
 });

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ParticipantView, RoomSnapshot } from '#shared/protocol/index.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { request, type AppSocket } from '../signaling/socket.ts';
+import { ConnectionIndicator } from './connection-indicator.tsx';
 import { MediaElement } from './media-element.tsx';
 import type { Notice, RemoteTracks, RoomClient } from './room-client.ts';
 
@@ -126,6 +127,7 @@ export function ConferenceView({ client, socket, local }: { client: RoomClient; 
 					<button type="button" className="danger" onClick={() => void client.leave()}>
 						{t('room.leave')}
 					</button>
+					<ConnectionIndicator client={client} />
 				</div>
 			</div>
 			<aside className="side">

@@ -2,6 +2,7 @@ import { Device } from 'mediasoup-client';
 import type { Consumer, Producer, Transport } from 'mediasoup-client/lib/types.js';
 import type { RoomSnapshot } from '#shared/protocol/index.ts';
 import { CAMERA_ENCODINGS } from '../media/camera.ts';
+import { QualityMeter, type ConnectionQuality } from '../media/connection-quality.ts';
 import { selectedPath } from '../media/selected-path.ts';
 import { createSignalledTransport, type Source } from '../media/signalled-transport.ts';
 import { request, type AppSocket } from '../signaling/socket.ts';
@@ -59,6 +60,7 @@ export class RoomClient {
 	#large: string | null = null;
 	#iceTimers = new Map<Transport, number>();
 	#recovery = { iceRestarts: 0, rejoins: 0 };
+	#quality = new QualityMeter();
 	#generation = 0;
 	#closed = false;
 
@@ -173,6 +175,15 @@ export class RoomClient {
 		const protocolOf = async (transport: Transport | undefined): Promise<string | null> =>
 			transport && !transport.closed ? selectedPath(await transport.getStats()).protocol : null;
 		return { send: await protocolOf(this.#send), recv: await protocolOf(this.#recv) };
+	}
+
+	/** This site's downlink as the receiving transport sees it, measured since the previous call. */
+	async connectionQuality(): Promise<ConnectionQuality> {
+		const recv = this.#recv;
+		if (!recv || recv.closed) {
+			return { level: 'unknown', rttMs: null, lossPercent: null, protocol: null };
+		}
+		return this.#quality.measure(await recv.getStats());
 	}
 
 	async join(): Promise<void> {
