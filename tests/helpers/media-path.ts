@@ -11,13 +11,13 @@ export const MEDIA_NET = { server: '10.77.0.1', browser: '10.77.0.2' } as const;
 /** The rule priority of the cut; it sits before the local table, moved to 100 by the setup. */
 const CUT_PREF = '10';
 
-function ip(...args: string[]): string {
-	return execFileSync('ip', args, { encoding: 'utf8' });
-}
-
-function tc(...args: string[]): string {
-	return execFileSync('tc', args, { encoding: 'utf8' });
-}
+/** iproute2's `ip` and `tc`, run in this (the test) namespace. */
+const iproute2 =
+	(command: 'ip' | 'tc') =>
+	(...args: string[]): string =>
+		execFileSync(command, args, { encoding: 'utf8' });
+const ip = iproute2('ip');
+const tc = iproute2('tc');
 
 /** True only inside the private namespace that scripts/test-netns.mjs creates. */
 export function inTestNamespace(): boolean {

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ParticipantView, RoomSnapshot } from '#shared/protocol/index.ts';
 import { useI18n } from '../i18n/index.tsx';
+import type { MessageKey } from '../i18n/vi.ts';
 import { request, type AppSocket } from '../signaling/socket.ts';
 import { ConnectionIndicator } from './connection-indicator.tsx';
 import { MediaElement } from './media-element.tsx';
@@ -30,6 +31,16 @@ function useRoom(client: RoomClient) {
 	return { snapshot, tracks, speaker: speaker ?? snapshot?.activeSpeaker ?? null, notice, clearNotice: () => setNotice(null), refresh: () => force((n) => n + 1) };
 }
 
+type ChairEvent = 'chair:mute' | 'chair:ask-unmute' | 'chair:remove' | 'floor:grant' | 'waiting:admit' | 'waiting:deny';
+
+/** What the chair can do to a site in the room: event, label, test id. */
+const SITE_ACTIONS: [ChairEvent, MessageKey, string][] = [
+	['chair:mute', 'room.mute', 'mute'],
+	['chair:ask-unmute', 'room.askUnmute', 'ask-unmute'],
+	['floor:grant', 'room.grant', 'grant'],
+	['chair:remove', 'room.remove', 'remove'],
+];
+
 export function ConferenceView({ client, socket, local }: { client: RoomClient; socket: AppSocket; local: MediaStream }) {
 	const { t } = useI18n();
 	const { snapshot, tracks, speaker, notice, clearNotice, refresh } = useRoom(client);
@@ -52,8 +63,11 @@ export function ConferenceView({ client, socket, local }: { client: RoomClient; 
 			.then(refresh)
 			.catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
 	};
-	const chairAct = (event: 'chair:mute' | 'chair:ask-unmute' | 'chair:remove' | 'floor:grant' | 'waiting:admit' | 'waiting:deny', participantId: string) =>
-		act(() => request(socket, event, { participantId }));
+	const chairButton = (event: ChairEvent, participantId: string, label: MessageKey, testId: string) => (
+		<button key={event} type="button" data-testid={testId} onClick={act(() => request(socket, event, { participantId }))}>
+			{t(label)}
+		</button>
+	);
 	const name = (id: string) => snapshot?.participants.find((p) => p.id === id)?.displayName ?? id;
 
 	const tile = (p: ParticipantView, big: boolean) => {
@@ -168,12 +182,8 @@ export function ConferenceView({ client, socket, local }: { client: RoomClient; 
 							{snapshot?.waiting.map((w) => (
 								<li key={w.id} data-waiting={w.unitName}>
 									{w.displayName}
-									<button type="button" data-testid="admit" onClick={chairAct('waiting:admit', w.id)}>
-										{t('room.admit')}
-									</button>
-									<button type="button" data-testid="deny" onClick={chairAct('waiting:deny', w.id)}>
-										{t('room.deny')}
-									</button>
+									{chairButton('waiting:admit', w.id, 'room.admit', 'admit')}
+									{chairButton('waiting:deny', w.id, 'room.deny', 'deny')}
 								</li>
 							))}
 						</ul>
@@ -186,11 +196,7 @@ export function ConferenceView({ client, socket, local }: { client: RoomClient; 
 						{snapshot?.floorQueue.map((f) => (
 							<li key={f.participantId} data-queued={name(f.participantId)}>
 								{name(f.participantId)}
-								{isChair && (
-									<button type="button" data-testid="grant" onClick={chairAct('floor:grant', f.participantId)}>
-										{t('room.grant')}
-									</button>
-								)}
+								{isChair && chairButton('floor:grant', f.participantId, 'room.grant', 'grant')}
 							</li>
 						))}
 					</ol>
@@ -208,18 +214,7 @@ export function ConferenceView({ client, socket, local }: { client: RoomClient; 
 								</span>
 								{isChair && p.id !== me?.id && (
 									<span className="actions">
-										<button type="button" data-testid="mute" onClick={chairAct('chair:mute', p.id)}>
-											{t('room.mute')}
-										</button>
-										<button type="button" data-testid="ask-unmute" onClick={chairAct('chair:ask-unmute', p.id)}>
-											{t('room.askUnmute')}
-										</button>
-										<button type="button" onClick={chairAct('floor:grant', p.id)}>
-											{t('room.grant')}
-										</button>
-										<button type="button" data-testid="remove" onClick={chairAct('chair:remove', p.id)}>
-											{t('room.remove')}
-										</button>
+										{SITE_ACTIONS.map(([event, label, testId]) => chairButton(event, p.id, label, testId))}
 									</span>
 								)}
 							</li>

@@ -268,15 +268,8 @@ export class RoomClient {
 			}
 		}
 		for (const { consumer } of this.#consumers.values()) {
-			if (consumer.kind !== 'video') {
-				continue;
-			}
-			if (audioOnly) {
-				consumer.pause();
-				await request(this.#socket, 'consumer:pause', { consumerId: consumer.id });
-			} else {
-				consumer.resume();
-				await request(this.#socket, 'consumer:resume', { consumerId: consumer.id });
+			if (consumer.kind === 'video') {
+				await this.#setConsumerPaused(consumer, audioOnly);
 			}
 		}
 		await request(this.#socket, 'room:set-state', { audioOnly });
@@ -417,17 +410,24 @@ export class RoomClient {
 				return;
 			}
 			this.#consumers.set(consumer.id, { consumer, participantId, source });
-			if (consumer.kind === 'video' && this.#audioOnly) {
-				consumer.pause();
-				await request(this.#socket, 'consumer:pause', { consumerId: consumer.id });
-			}
-			await request(this.#socket, 'consumer:resume', { consumerId: consumer.id });
+			// Created paused on the server; audio-only keeps video that way on both ends.
+			await this.#setConsumerPaused(consumer, consumer.kind === 'video' && this.#audioOnly);
 			if (consumer.kind === 'video') {
 				await request(this.#socket, 'consumer:set-layout', { consumerId: consumer.id, large: participantId === this.#large }).catch(() => undefined);
 			}
 			this.#emit('tracks');
 		} finally {
 			this.#consuming.delete(producerId);
+		}
+	}
+
+	async #setConsumerPaused(consumer: Consumer, paused: boolean): Promise<void> {
+		if (paused) {
+			consumer.pause();
+			await request(this.#socket, 'consumer:pause', { consumerId: consumer.id });
+		} else {
+			consumer.resume();
+			await request(this.#socket, 'consumer:resume', { consumerId: consumer.id });
 		}
 	}
 

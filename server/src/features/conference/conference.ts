@@ -313,11 +313,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 
 	async admit(chairId: string, waitingId: string): Promise<void> {
 		const chair = this.#requireChair(chairId);
-		const waiting = this.#waiting.get(waitingId);
-		if (!waiting) {
-			throw new NotFoundError('That site is no longer waiting');
-		}
-		this.#waiting.delete(waitingId);
+		const waiting = this.#takeWaiting(waitingId);
 		this.#admitted.add(waiting.key);
 		this.#removed.delete(waiting.key);
 		waiting.notify('room:admitted', { meetingId: this.meetingId });
@@ -327,14 +323,19 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 
 	async deny(chairId: string, waitingId: string): Promise<void> {
 		const chair = this.#requireChair(chairId);
+		const waiting = this.#takeWaiting(waitingId);
+		waiting.notify('room:closed', { reason: 'denied' });
+		this.#broadcast();
+		await this.#recorder.action(chair.userId, 'waiting.denied', waiting.unitId);
+	}
+
+	#takeWaiting(waitingId: string) {
 		const waiting = this.#waiting.get(waitingId);
 		if (!waiting) {
 			throw new NotFoundError('That site is no longer waiting');
 		}
 		this.#waiting.delete(waitingId);
-		waiting.notify('room:closed', { reason: 'denied' });
-		this.#broadcast();
-		await this.#recorder.action(chair.userId, 'waiting.denied', waiting.unitId);
+		return waiting;
 	}
 
 	/** Ends the meeting for everyone. */
