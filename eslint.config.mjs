@@ -2,6 +2,26 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+// A later `no-restricted-imports` entry for a file replaces an earlier one, so every block that sets
+// the rule lists all the patterns that apply to its files.
+
+/** Prisma stays in repositories and db/ (plus the plugin that holds the client, scripts and tests). */
+const prismaOutsideRepositories = [
+	{
+		group: ['@prisma/*', 'prisma', 'prisma/*', '**/generated/prisma', '**/generated/prisma/**'],
+		message: 'Only *.repository.ts files and server/src/db/ use Prisma; return DTOs (shared/src/api) from a repository instead',
+	},
+	{
+		group: ['**/db/open-database.ts'],
+		importNames: ['Database'],
+		message: 'The Database (PrismaClient) is for *.repository.ts files only: pass fastify.db to a repository factory',
+	},
+];
+const prismaAllowed = ['**/*.repository.ts', 'server/src/db/**', 'server/src/plugins/app/database.ts', 'prisma/**', 'prisma.config.ts', 'scripts/**', 'tests/**'];
+
+/** plugins/app and lib are below the features: they may not depend on one. */
+const noFeatures = { group: ['**/features/**'], message: 'plugins/app and lib import no feature; move the shared piece to shared/src/api, lib or plugins/app' };
+
 export default tseslint.config(
 	{ ignores: ['node_modules/', 'dist/', '.cache/', 'server/src/generated/', 'coverage/', 'bench/results/'] },
 	{ linterOptions: { reportUnusedDisableDirectives: 'error' } },
@@ -33,6 +53,34 @@ export default tseslint.config(
 		},
 	},
 	{
+		files: ['**/*.ts', '**/*.tsx'],
+		ignores: prismaAllowed,
+		rules: {
+			'no-restricted-imports': ['error', { patterns: prismaOutsideRepositories }],
+			// Without an import: `fastify.db.user.findMany()` in a route or service.
+			'no-restricted-syntax': [
+				'error',
+				{
+					selector: "MemberExpression[object.type='MemberExpression'][object.property.name='db']",
+					message: 'Only *.repository.ts files query the database: pass fastify.db to a repository factory',
+				},
+			],
+		},
+	},
+	{
+		files: ['server/src/plugins/app/**/*.ts', 'server/src/lib/**/*.ts'],
+		ignores: ['server/src/plugins/app/database.ts'],
+		rules: {
+			'no-restricted-imports': ['error', { patterns: [noFeatures, ...prismaOutsideRepositories] }],
+		},
+	},
+	{
+		files: ['server/src/plugins/app/database.ts'],
+		rules: {
+			'no-restricted-imports': ['error', { patterns: [noFeatures] }],
+		},
+	},
+	{
 		// shared/ runs in the browser and in Node: it may not import either side or a runtime library of one.
 		files: ['shared/**/*.ts'],
 		rules: {
@@ -42,6 +90,7 @@ export default tseslint.config(
 					patterns: [
 						{ group: ['**/server/**', '**/client/**'], message: 'shared/ must not import server or client code' },
 						{ group: ['mediasoup', 'fastify', 'socket.io', 'node:*'], message: 'shared/ must stay runtime-neutral' },
+						...prismaOutsideRepositories,
 					],
 				},
 			],
@@ -53,7 +102,10 @@ export default tseslint.config(
 		rules: {
 			// The browser console is the client's log.
 			'no-console': ['error', { allow: ['warn', 'error'] }],
-			'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/**'], message: 'the client talks to the server only through shared/ protocol' }] }],
+			'no-restricted-imports': [
+				'error',
+				{ patterns: [{ group: ['**/server/**'], message: 'the client talks to the server only through shared/ protocol' }, ...prismaOutsideRepositories] },
+			],
 		},
 	},
 	{

@@ -1,6 +1,8 @@
 import * as mediasoup from 'mediasoup';
 import type { Consumer, RtpCapabilities } from 'mediasoup/node/lib/types.js';
-import { Conference, type ConferenceRecorder } from '../server/src/features/conference/conference.ts';
+import { MeetingEventBus } from '../server/src/domain/meeting-events.ts';
+import { Conference } from '../server/src/features/conference/conference.ts';
+import { MeetingJournal, type JournalStore } from '../server/src/features/conference/meeting-journal.ts';
 import { MEDIA_CODECS } from '../server/src/sfu/media-codecs.ts';
 import { MediaRoom } from '../server/src/sfu/media-room.ts';
 import { WorkerPool } from '../server/src/sfu/worker-pool.ts';
@@ -41,18 +43,20 @@ export function largeFor(viewer: number): number {
 export async function productRoom(n: number, sinkPorts: number[]): Promise<BenchRoom> {
 	const pool = await WorkerPool.create({ numWorkers: 1, logLevel: 'warn', listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', portBase: 30000 + Math.floor(Math.random() * 500) * 4 }, silent);
 	const media = await MediaRoom.create(pool, silent);
-	const recorder: ConferenceRecorder = {
-		attendance: async () => undefined,
-		action: async () => undefined,
-		started: async () => undefined,
-		ended: async () => undefined,
-		locked: async () => undefined,
+	const store: JournalStore = {
+		recordJoin: async () => undefined,
+		recordLeave: async () => undefined,
+		addAction: async () => undefined,
+		setLocked: async () => undefined,
+		endMeeting: async () => true,
 	};
-	const conference = new Conference({ meetingId: 'bench', title: 'bench', locked: false, started: true, media, recorder, log: silent });
+	const journal = new MeetingJournal({ meetingId: 'bench', startedAt: new Date(), repo: store, bus: new MeetingEventBus(() => undefined), log: silent });
+	const conference = new Conference({ meetingId: 'bench', title: 'bench', locked: false, media, journal, log: silent });
 	const participants = [];
 	const ingressPorts: number[] = [];
 	for (let i = 0; i < n; i += 1) {
-		const joined = await conference.join({ unitId: `site-${i}`, unitName: `Site ${i}`, userId: null, displayName: `Site ${i}`, host: false, chair: false }, () => undefined);
+		const connection = { id: `site-${i}`, notify: () => undefined };
+		const joined = await conference.join({ unitId: `site-${i}`, unitName: `Site ${i}`, userId: null, displayName: `Site ${i}`, host: false, chair: false }, connection);
 		if (joined.status !== 'joined') {
 			throw new Error('bench site was not admitted');
 		}

@@ -6,6 +6,7 @@ import { AppError } from './lib/errors.ts';
 import configPlugin from './plugins/app/config.ts';
 import databasePlugin from './plugins/app/database.ts';
 import mediasoupPlugin from './plugins/app/mediasoup.ts';
+import meetingEventsPlugin from './plugins/app/meeting-events.ts';
 import socketIoPlugin from './plugins/app/socket-io.ts';
 import externalPlugins from './plugins/external/index.ts';
 import accounts from './features/accounts/index.ts';
@@ -56,9 +57,11 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 	await app.register(configPlugin, { config });
 	await app.register(externalPlugins);
 	await app.register(databasePlugin);
-	await app.register(authPlugin);
 	await app.register(mediasoupPlugin);
+	await app.register(meetingEventsPlugin);
 	await app.register(socketIoPlugin);
+	// App-wide (request.session, socket.data.user), so before every feature and after socket.io.
+	await app.register(authPlugin);
 
 	await app.register(demoData);
 	await app.register(health);

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { createDemoDataRepository } from '../../server/src/features/demo-data/demo-data.repository.ts';
 import { seedDemoData, type SeededAccount } from '../../server/src/features/demo-data/seed-demo-data.ts';
 
 export type Signed = { cookie: string; csrf: string; headers: Record<string, string> };
 
 /** Seeds the demo district and returns its accounts by username, passwords included. */
 export async function seedAccounts(app: FastifyInstance): Promise<Map<string, SeededAccount>> {
-	const accounts = await seedDemoData(app.db);
+	const accounts = await seedDemoData(createDemoDataRepository(app.db));
 	if (!accounts) {
 		throw new Error('database was not empty');
 	}

@@ -1,3 +1,4 @@
+import type { ApiError as ApiErrorBody } from '#shared/api/common.ts';
 import type { ErrorCode } from '#shared/protocol/index.ts';
 
 /** An HTTP error with the server's machine-readable code. */
@@ -42,7 +43,7 @@ async function parse<T>(response: Response): Promise<T> {
 	if (response.status === 204) {
 		return undefined as T;
 	}
-	const data = (await response.json().catch(() => ({}))) as { code?: ErrorCode; message?: string };
+	const data = (await response.json().catch(() => ({}))) as Partial<ApiErrorBody>;
 	if (!response.ok) {
 		throw new ApiError(data.code ?? 'internal', data.message ?? response.statusText, response.status);
 	}

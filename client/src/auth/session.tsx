@@ -1,13 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { LoginInput, Session, User } from '#shared/api/auth.ts';
 import { api, ApiError, setCsrfToken } from '../api/http.ts';
-
-export type User = {
-	id: string;
-	username: string;
-	displayName: string;
-	role: 'district_admin' | 'chair' | 'secretary' | 'commune_operator' | 'viewer';
-	unit: { id: string; name: string; kind: string };
-};
 
 type SessionState = {
 	user: User | null;
@@ -23,7 +16,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 	const [loading, setLoading] = useState(true);
 
 	useEffect(() => {
-		api<{ user: User; csrfToken: string }>('GET', '/api/auth/session')
+		api<Session>('GET', '/api/auth/session')
 			.then(({ user: u, csrfToken }) => {
 				setCsrfToken(csrfToken);
 				setUser(u);
@@ -37,7 +30,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 	}, []);
 
 	const login = useCallback(async (username: string, password: string) => {
-		const result = await api<{ user: User; csrfToken: string }>('POST', '/api/auth/login', { username, password });
+		const result = await api<Session>('POST', '/api/auth/login', { username, password } satisfies LoginInput);
 		setCsrfToken(result.csrfToken);
 		setUser(result.user);
 	}, []);

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { JoinLink, MeetingDetail } from '#shared/api/meetings.ts';
+import { isMeetingActionCode } from '#shared/api/audit.ts';
+import type { AttendanceEntry, JoinLink, MeetingActionEntry, MeetingDetail } from '#shared/api/meetings.ts';
 import { api, upload } from '../api/http.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { vi, type MessageKey } from '../i18n/vi.ts';
@@ -7,24 +8,21 @@ import { Link } from '../router.tsx';
 import { formatTime } from './meetings-page.tsx';
 import { freshLinks } from './schedule-form.tsx';
 
-type Attendance = { unitName: string; kind: 'join' | 'leave'; reason: string; at: string };
-type Action = { action: string; actor: string | null; targetUnitId: string | null; at: string };
-
 export function MeetingPage({ id }: { id: string }) {
 	const { t, locale } = useI18n();
 	const [meeting, setMeeting] = useState<MeetingDetail | null>(null);
 	const [links, setLinks] = useState<JoinLink[]>(() => freshLinks.get(id) ?? []);
-	const [attendance, setAttendance] = useState<Attendance[]>([]);
-	const [actions, setActions] = useState<Action[] | null>(null);
+	const [attendance, setAttendance] = useState<AttendanceEntry[]>([]);
+	const [actions, setActions] = useState<MeetingActionEntry[] | null>(null);
 	const [error, setError] = useState<string | null>(null);
 
 	const load = useCallback(() => {
 		api<MeetingDetail>('GET', `/api/meetings/${id}`)
 			.then((m) => {
 				setMeeting(m);
-				void api<Attendance[]>('GET', `/api/meetings/${id}/attendance`).then(setAttendance);
+				void api<AttendanceEntry[]>('GET', `/api/meetings/${id}/attendance`).then(setAttendance);
 				if (m.permissions.manage || m.permissions.moderate) {
-					void api<Action[]>('GET', `/api/meetings/${id}/actions`).then(setActions);
+					void api<MeetingActionEntry[]>('GET', `/api/meetings/${id}/actions`).then(setActions);
 				}
 			})
 			.catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
@@ -32,10 +30,12 @@ export function MeetingPage({ id }: { id: string }) {
 	useEffect(load, [load]);
 
 	/** A recorded code in words; codes this client does not know are shown as they are. */
-	const label = (prefix: 'action' | 'attendance.reason', code: string): string => {
+	const label = (prefix: 'attendance.reason', code: string): string => {
 		const key = `${prefix}.${code}` as MessageKey;
 		return key in vi ? t(key) : code;
 	};
+	// Every code of MEETING_ACTIONS has a message (a missing one fails the typecheck).
+	const actionLabel = (code: string): string => (isMeetingActionCode(code) ? t(`action.${code}`) : code);
 
 	if (error) {
 		return <p role="alert" className="card">{t('common.error', { message: error })}</p>;
@@ -161,7 +161,7 @@ export function MeetingPage({ id }: { id: string }) {
 								<tr key={i}>
 									<td>{formatTime(a.at, locale)}</td>
 									<td>{a.actor ?? '–'}</td>
-									<td>{label('action', a.action)}</td>
+									<td>{actionLabel(a.action)}</td>
 									<td>{a.targetUnitId ? (unitNames.get(a.targetUnitId) ?? a.targetUnitId) : ''}</td>
 								</tr>
 							))}

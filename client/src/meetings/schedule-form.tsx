@@ -1,10 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { JoinLink, MeetingDetail, MeetingInput } from '#shared/api/meetings.ts';
+import type { Chair } from '#shared/api/accounts.ts';
+import type { JoinLink, MeetingInput, MeetingWithLinks } from '#shared/api/meetings.ts';
+import type { District, UnitSummary } from '#shared/api/units.ts';
 import { api } from '../api/http.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { navigate } from '../router.tsx';
-
-type Unit = { id: string; name: string };
 
 /** Join links are shown once, right after scheduling; the detail page reads them from here. */
 export const freshLinks = new Map<string, JoinLink[]>();
@@ -16,8 +16,8 @@ function localInput(date: Date): string {
 
 export function ScheduleForm() {
 	const { t } = useI18n();
-	const [communes, setCommunes] = useState<Unit[]>([]);
-	const [chairs, setChairs] = useState<{ id: string; displayName: string }[]>([]);
+	const [communes, setCommunes] = useState<UnitSummary[]>([]);
+	const [chairs, setChairs] = useState<Chair[]>([]);
 	const start = new Date(Date.now() + 3600_000);
 	start.setMinutes(0, 0, 0);
 	const [form, setForm] = useState({
@@ -33,8 +33,8 @@ export function ScheduleForm() {
 	const [error, setError] = useState<string | null>(null);
 
 	useEffect(() => {
-		void api<{ communes: Unit[] }>('GET', '/api/district').then((d) => setCommunes(d.communes));
-		void api<{ id: string; displayName: string }[]>('GET', '/api/accounts/chairs').then((list) => {
+		void api<District>('GET', '/api/district').then((d) => setCommunes(d.communes));
+		void api<Chair[]>('GET', '/api/accounts/chairs').then((list) => {
 			setChairs(list);
 			setForm((f) => ({ ...f, chairId: f.chairId || (list[0]?.id ?? '') }));
 		});
@@ -44,13 +44,14 @@ export function ScheduleForm() {
 		event.preventDefault();
 		setError(null);
 		try {
-			const result = await api<{ meeting: MeetingDetail; joinLinks: JoinLink[] }>('POST', '/api/meetings', {
+			const input: MeetingInput = {
 				...form,
 				startsAt: new Date(form.startsAt).toISOString(),
 				endsAt: new Date(form.endsAt).toISOString(),
 				agenda: agenda.filter((a) => a.title.trim() !== ''),
 				invitedUnitIds: [...invited],
-			});
+			};
+			const result = await api<MeetingWithLinks>('POST', '/api/meetings', input);
 			freshLinks.set(result.meeting.id, result.joinLinks);
 			navigate(`/meetings/${result.meeting.id}`);
 		} catch (e) {

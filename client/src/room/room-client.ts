@@ -1,20 +1,36 @@
 import { Device } from 'mediasoup-client';
-import type { Consumer, Producer, Transport } from 'mediasoup-client/lib/types.js';
+import type { Consumer, Producer, RtpCapabilities, Transport } from 'mediasoup-client/lib/types.js';
 import type { RoomSnapshot } from '#shared/protocol/index.ts';
 import { CAMERA_ENCODINGS } from '../media/camera.ts';
 import { QualityMeter, type ConnectionQuality } from '../media/connection-quality.ts';
 import { selectedPath } from '../media/selected-path.ts';
 import { createSignalledTransport, type Source } from '../media/signalled-transport.ts';
 import { request, type AppSocket } from '../signaling/socket.ts';
+import { JoinAttempt } from './join-attempt.ts';
+import { errorMessage, isJoinRefusal, rejoinDelay } from './rejoin-policy.ts';
 
 export type JoinTarget = { meetingId: string } | { invitationToken: string };
 export type RoomState = 'joining' | 'waiting' | 'joined' | 'reconnecting' | 'closed';
 export type CloseReason = 'denied' | 'removed' | 'ended' | 'replaced' | 'left' | 'error';
 export type ReceiveStats = { audioBytes: number; videoBytes: number; cameraWidth: number };
 
+/**
+ * While rejoining after failed tries: how many failed in a row, why the last one failed, and when
+ * (Date.now() time) the next one starts; null while one is under way or the socket is down (the
+ * reconnect starts the next one).
+ */
+export type RejoinStatus = { failures: number; error: string; retryAt: number | null };
+
 export type Notice = 'muted' | 'unmute-requested' | 'floor-granted';
 
 export type RemoteTracks = { audio?: MediaStreamTrack; camera?: MediaStreamTrack; screen?: MediaStreamTrack };
+
+export type RoomClientOptions = {
+	/** A mediasoup Device for this window; the unit tests pass one running on mediasoup-client's FakeHandler. */
+	createDevice?: () => Device;
+	/** The randomness of the rejoin jitter. */
+	random?: () => number;
+};
 
 type Listeners = {
 	state: (state: RoomState, detail?: string) => void;
@@ -30,12 +46,15 @@ const ICE_RECOVERY_MS = 10_000;
 /**
  * One site's membership of a live meeting: joins (or waits), sends the local microphone and
  * camera (VP8 simulcast), receives every other site, follows the chair's actions, and recovers
- * from signalling drops (rejoin) and ICE failures (restart ICE, then rejoin).
+ * from signalling drops (rejoin) and ICE failures (restart ICE, then rejoin). Each join runs as a
+ * JoinAttempt that owns its transports; a newer join closes the older one (see join-attempt.ts).
  */
 export class RoomClient {
 	readonly #socket: AppSocket;
 	readonly #target: JoinTarget;
 	readonly #local: MediaStream;
+	readonly #createDevice: () => Device;
+	readonly #random: () => number;
 	readonly #listeners: { [K in keyof Listeners]: Set<Listeners[K]> } = {
 		state: new Set(),
 		snapshot: new Set(),
@@ -44,30 +63,29 @@ export class RoomClient {
 		speaker: new Set(),
 	};
 	#device: Device | undefined;
-	#send: Transport | undefined;
-	#recv: Transport | undefined;
-	#producers = new Map<Source, Producer>();
-	#consumers = new Map<string, { consumer: Consumer; participantId: string; source: Source }>();
-	/** Producers being consumed right now, so that a snapshot and a producer:added never consume one twice. */
-	#consuming = new Set<string>();
-	/** Producers announced while this window was still creating its transports (consumed once they exist). */
-	#announced = new Map<string, { participantId: string; source: Source }>();
+	#deviceLoad: Promise<Device> | undefined;
+	/** The current join; only it is open, and only its transports may talk to the server. */
+	#attempt: JoinAttempt | null = null;
 	#participantId: string | null = null;
 	#snapshot: RoomSnapshot | null = null;
 	#state: RoomState = 'joining';
 	#audioOnly = false;
 	#micMuted = false;
 	#large: string | null = null;
-	#iceTimers = new Map<Transport, number>();
 	#recovery = { iceRestarts: 0, rejoins: 0 };
+	#rejoinStatus: RejoinStatus | null = null;
+	#retryTimer: ReturnType<typeof setTimeout> | undefined;
 	#quality = new QualityMeter();
-	#generation = 0;
+	/** A 'disconnect' whose reconnect has not started a rejoin yet: the server forgot this site with the old socket. */
+	#dropped = false;
 	#closed = false;
 
-	constructor(socket: AppSocket, target: JoinTarget, local: MediaStream) {
+	constructor(socket: AppSocket, target: JoinTarget, local: MediaStream, options: RoomClientOptions = {}) {
 		this.#socket = socket;
 		this.#target = target;
 		this.#local = local;
+		this.#createDevice = options.createDevice ?? (() => new Device());
+		this.#random = options.random ?? Math.random;
 		socket.on('room:snapshot', this.#onSnapshot);
 		socket.on('producer:added', this.#onProducerAdded);
 		socket.on('consumer:closed', this.#onConsumerClosed);
@@ -99,6 +117,11 @@ export class RoomClient {
 		return this.#state;
 	}
 
+	/** Set while 'reconnecting' after at least one failed rejoin, for the operator to see progress. */
+	get rejoinStatus(): RejoinStatus | null {
+		return this.#rejoinStatus && { ...this.#rejoinStatus };
+	}
+
 	/** How often this window recovered media: ICE restarts, and rejoins with new transports (any cause). */
 	get recovery(): { iceRestarts: number; rejoins: number } {
 		return { ...this.#recovery };
@@ -113,13 +136,13 @@ export class RoomClient {
 	}
 
 	get sharingScreen(): boolean {
-		return this.#producers.has('screen');
+		return this.#attempt?.producers.has('screen') ?? false;
 	}
 
 	/** Remote tracks by participant, for the layout. */
 	tracks(): Map<string, RemoteTracks> {
 		const result = new Map<string, RemoteTracks>();
-		for (const { consumer, participantId, source } of this.#consumers.values()) {
+		for (const { consumer, participantId, source } of this.#attempt?.consumers.values() ?? []) {
 			const entry = result.get(participantId) ?? {};
 			entry[source === 'microphone' ? 'audio' : source] = consumer.track;
 			result.set(participantId, entry);
@@ -133,7 +156,7 @@ export class RoomClient {
 	 */
 	async receiveStats(): Promise<Record<string, ReceiveStats>> {
 		const result: Record<string, ReceiveStats> = {};
-		for (const { consumer, participantId, source } of this.#consumers.values()) {
+		for (const { consumer, participantId, source } of [...(this.#attempt?.consumers.values() ?? [])]) {
 			const entry = (result[participantId] ??= { audioBytes: 0, videoBytes: 0, cameraWidth: 0 });
 			const report = await consumer.getStats();
 			report.forEach((s: RTCStats & { bytesReceived?: number; frameWidth?: number }) => {
@@ -154,7 +177,7 @@ export class RoomClient {
 
 	/** The camera's simulcast layers as the browser sends them now: frame width and bytes so far, per rid. */
 	async cameraLayers(): Promise<{ rid: string; width: number; bytesSent: number }[]> {
-		const producer = this.#producers.get('camera');
+		const producer = this.#attempt?.producers.get('camera');
 		if (!producer || producer.closed) {
 			return [];
 		}
@@ -174,73 +197,52 @@ export class RoomClient {
 	async mediaPaths(): Promise<{ send: string | null; recv: string | null }> {
 		const protocolOf = async (transport: Transport | undefined): Promise<string | null> =>
 			transport && !transport.closed ? selectedPath(await transport.getStats()).protocol : null;
-		return { send: await protocolOf(this.#send), recv: await protocolOf(this.#recv) };
+		const attempt = this.#attempt;
+		return { send: await protocolOf(attempt?.send), recv: await protocolOf(attempt?.recv) };
 	}
 
 	/** This site's downlink as the receiving transport sees it, measured since the previous call. */
 	async connectionQuality(): Promise<ConnectionQuality> {
-		const recv = this.#recv;
+		const recv = this.#attempt?.recv;
 		if (!recv || recv.closed) {
 			return { level: 'unknown', rttMs: null, lossPercent: null, protocol: null };
 		}
 		return this.#quality.measure(await recv.getStats());
 	}
 
+	/**
+	 * Joins the room, or its waiting room. Rejects with the reason when this join fails, for the page
+	 * to show, unless the connection dropped meanwhile: then the failure is a rejoin's and retried
+	 * like one. Resolves without effect when a newer join (a rejoin) replaced this one.
+	 */
 	async join(): Promise<void> {
-		const generation = ++this.#generation;
-		this.#setState(this.#state === 'reconnecting' ? 'reconnecting' : 'joining');
-		this.#resetMedia();
-		const result = await request(this.#socket, 'room:join', this.#target);
-		if (generation !== this.#generation || this.#closed) {
+		if (this.#closed) {
 			return;
 		}
-		this.#participantId = result.participantId;
-		if (result.status === 'waiting') {
-			this.#setState('waiting');
-			return;
-		}
-		this.#applySnapshot(result.snapshot);
-		this.#device ??= new Device();
-		if (!this.#device.loaded) {
-			await this.#device.load({ routerRtpCapabilities: result.routerRtpCapabilities });
-		}
-		this.#send = await this.#createTransport('send');
-		this.#recv = await this.#createTransport('recv');
-		const audio = this.#local.getAudioTracks()[0];
-		if (audio) {
-			await this.#produce('microphone', audio);
-			if (this.#micMuted) {
-				await this.setMicMuted(true);
-			}
-		}
-		const video = this.#local.getVideoTracks()[0];
-		if (video && !this.#audioOnly) {
-			await this.#produce('camera', video);
-		}
-		// The newest snapshot, not the join reply: sites that joined or produced while this window was
-		// setting up are in it, or were announced meanwhile.
-		const producers = new Map(this.#announced);
-		this.#announced.clear();
-		for (const participant of this.#snapshot?.participants ?? []) {
-			if (participant.id !== this.#participantId) {
-				participant.producers.forEach((producer) => producers.set(producer.id, { participantId: participant.id, source: producer.source }));
-			}
-		}
-		for (const [producerId, { participantId, source }] of producers) {
-			if (generation !== this.#generation) {
+		this.#cancelRetry();
+		const attempt = new JoinAttempt();
+		this.#attempt?.close();
+		this.#attempt = attempt;
+		this.#emit('tracks');
+		this.#setState(this.#state === 'reconnecting' ? 'reconnecting' : 'joining', this.#rejoinStatus?.error);
+		try {
+			await this.#run(attempt);
+		} catch (error) {
+			// A newer join closed this one (its own failure says nothing about the newer one), or the room closed.
+			if (attempt !== this.#attempt || this.#closed) {
 				return;
 			}
-			// A producer that closed meanwhile is not_found; the others still get consumed.
-			await this.#consume(participantId, producerId, source).catch((error: unknown) => console.warn('consume failed', error));
-		}
-		if (generation === this.#generation) {
-			this.#setState('joined');
+			attempt.close();
+			if (this.#state !== 'reconnecting') {
+				throw error;
+			}
+			this.#rejoinFailed(error, attempt.accepted);
 		}
 	}
 
 	async setMicMuted(muted: boolean): Promise<void> {
 		this.#micMuted = muted;
-		const mic = this.#producers.get('microphone');
+		const mic = this.#attempt?.producers.get('microphone');
 		if (!mic) {
 			return;
 		}
@@ -256,18 +258,19 @@ export class RoomClient {
 	/** Audio-only: stop sending the camera and stop receiving video, for a weak link. */
 	async setAudioOnly(audioOnly: boolean): Promise<void> {
 		this.#audioOnly = audioOnly;
-		const camera = this.#producers.get('camera');
+		const attempt = this.#attempt;
+		const camera = attempt?.producers.get('camera');
 		if (audioOnly && camera) {
-			this.#producers.delete('camera');
+			attempt?.producers.delete('camera');
 			camera.close();
 			await request(this.#socket, 'producer:close', { producerId: camera.id });
-		} else if (!audioOnly && !camera) {
+		} else if (!audioOnly && !camera && attempt) {
 			const video = this.#local.getVideoTracks()[0];
 			if (video) {
-				await this.#produce('camera', video);
+				await this.#produce(attempt, 'camera', video);
 			}
 		}
-		for (const { consumer } of this.#consumers.values()) {
+		for (const { consumer } of [...(attempt?.consumers.values() ?? [])]) {
 			if (consumer.kind === 'video') {
 				await this.#setConsumerPaused(consumer, audioOnly);
 			}
@@ -282,15 +285,25 @@ export class RoomClient {
 			return;
 		}
 		track.addEventListener('ended', () => void this.stopScreen());
-		await this.#produce('screen', track);
+		const attempt = this.#attempt;
+		let producer: Producer | null = null;
+		try {
+			producer = attempt ? await this.#produce(attempt, 'screen', track) : null;
+		} finally {
+			// Not sent (no transport yet, a rejoin meanwhile, an error): the browser would go on showing it as shared.
+			if (!producer) {
+				track.stop();
+			}
+		}
 	}
 
 	async stopScreen(): Promise<void> {
-		const screen = this.#producers.get('screen');
+		const attempt = this.#attempt;
+		const screen = attempt?.producers.get('screen');
 		if (!screen) {
 			return;
 		}
-		this.#producers.delete('screen');
+		attempt?.producers.delete('screen');
 		screen.track?.stop();
 		screen.close();
 		await request(this.#socket, 'producer:close', { producerId: screen.id }).catch(() => undefined);
@@ -302,7 +315,7 @@ export class RoomClient {
 			return;
 		}
 		this.#large = participantId;
-		for (const { consumer, participantId: owner } of this.#consumers.values()) {
+		for (const { consumer, participantId: owner } of [...(this.#attempt?.consumers.values() ?? [])]) {
 			if (consumer.kind === 'video') {
 				await request(this.#socket, 'consumer:set-layout', { consumerId: consumer.id, large: owner === participantId }).catch(() => undefined);
 			}
@@ -322,8 +335,10 @@ export class RoomClient {
 			return;
 		}
 		this.#closed = true;
-		this.#resetMedia();
-		this.#producers.get('screen')?.track?.stop();
+		this.#cancelRetry();
+		this.#rejoinStatus = null;
+		this.#attempt?.close();
+		this.#emit('tracks');
 		const s = this.#socket;
 		s.off('room:snapshot', this.#onSnapshot);
 		s.off('producer:added', this.#onProducerAdded);
@@ -340,35 +355,155 @@ export class RoomClient {
 		this.#setState('closed', detail ?? reason);
 	}
 
-	async #createTransport(direction: 'send' | 'recv'): Promise<Transport> {
-		const transport = await createSignalledTransport(this.#socket, this.#device!, direction);
+	/**
+	 * The steps of one join. After every wait the attempt checks that it is still the current one
+	 * (SupersededError otherwise): a superseded attempt must not send transport:create or
+	 * consumer:create, which the server would apply to the newer join's peer.
+	 */
+	async #run(attempt: JoinAttempt): Promise<void> {
+		const result = await request(this.#socket, 'room:join', this.#target);
+		attempt.check();
+		attempt.accepted = true;
+		this.#participantId = result.participantId;
+		if (result.status === 'waiting') {
+			this.#joinSucceeded('waiting');
+			return;
+		}
+		this.#applySnapshot(result.snapshot);
+		const device = await this.#loadDevice(result.routerRtpCapabilities);
+		attempt.check();
+		attempt.adopt('send', await this.#createTransport(attempt, device, 'send'));
+		attempt.check();
+		attempt.adopt('recv', await this.#createTransport(attempt, device, 'recv'));
+		const audio = this.#local.getAudioTracks()[0];
+		if (audio) {
+			await this.#produce(attempt, 'microphone', audio);
+			attempt.check();
+			if (this.#micMuted) {
+				await this.setMicMuted(true);
+			}
+		}
+		const video = this.#local.getVideoTracks()[0];
+		if (video && !this.#audioOnly) {
+			await this.#produce(attempt, 'camera', video);
+		}
+		attempt.check();
+		// The newest snapshot, not the join reply: sites that joined or produced while this window was
+		// setting up are in it, or were announced meanwhile.
+		const producers = new Map(attempt.announced);
+		attempt.announced.clear();
+		for (const participant of this.#snapshot?.participants ?? []) {
+			if (participant.id !== this.#participantId) {
+				participant.producers.forEach((producer) => producers.set(producer.id, { participantId: participant.id, source: producer.source }));
+			}
+		}
+		for (const [producerId, { participantId, source }] of producers) {
+			attempt.check();
+			// A producer that closed meanwhile is not_found; the others still get consumed.
+			await this.#consume(attempt, participantId, producerId, source).catch((error: unknown) => console.warn('consume failed', error));
+		}
+		attempt.check();
+		this.#joinSucceeded('joined');
+	}
+
+	#joinSucceeded(state: 'joined' | 'waiting'): void {
+		this.#rejoinStatus = null;
+		this.#setState(state);
+	}
+
+	/**
+	 * A rejoin failed: a refusal of room:join closes the room with its reason; anything else is
+	 * retried after a growing delay (see rejoin-policy.ts), or when the socket is back if it is down.
+	 */
+	#rejoinFailed(error: unknown, accepted: boolean): void {
+		const message = errorMessage(error);
+		if (!accepted && isJoinRefusal(error)) {
+			this.close('error', message);
+			return;
+		}
+		const failures = (this.#rejoinStatus?.failures ?? 0) + 1;
+		let retryAt: number | null = null;
+		if (this.#socket.connected) {
+			const delay = rejoinDelay(failures, this.#random);
+			retryAt = Date.now() + delay;
+			this.#retryTimer = globalThis.setTimeout(() => {
+				this.#retryTimer = undefined;
+				this.#retry();
+			}, delay);
+		}
+		this.#rejoinStatus = { failures, error: message, retryAt };
+		this.#setState('reconnecting', message);
+	}
+
+	#retry(): void {
+		if (this.#rejoinStatus) {
+			this.#rejoinStatus = { ...this.#rejoinStatus, retryAt: null };
+		}
+		void this.join().catch((error: unknown) => this.close('error', errorMessage(error)));
+	}
+
+	#cancelRetry(): void {
+		globalThis.clearTimeout(this.#retryTimer);
+		this.#retryTimer = undefined;
+	}
+
+	/** One Device for every attempt: overlapping joins must not load it twice (mediasoup-client refuses). */
+	#loadDevice(routerRtpCapabilities: RtpCapabilities): Promise<Device> {
+		if (!this.#deviceLoad) {
+			const device = this.#createDevice();
+			this.#deviceLoad = device.load({ routerRtpCapabilities }).then(
+				() => {
+					this.#device = device;
+					return device;
+				},
+				(error: unknown) => {
+					this.#deviceLoad = undefined;
+					throw error;
+				}
+			);
+		}
+		return this.#deviceLoad;
+	}
+
+	async #createTransport(attempt: JoinAttempt, device: Device, direction: 'send' | 'recv'): Promise<Transport> {
+		const transport = await createSignalledTransport(this.#socket, device, direction);
 		transport.on('connectionstatechange', (state) => {
+			// A transport of an older attempt has no server side any more, or worse, the server's
+			// transport of this direction now belongs to the current attempt: leave it alone.
+			if (attempt.closed) {
+				return;
+			}
 			if (state === 'disconnected' || state === 'failed') {
-				void this.#recoverIce(transport, direction);
+				void this.#recoverIce(attempt, transport, direction);
 			} else if (state === 'connected') {
-				window.clearTimeout(this.#iceTimers.get(transport));
-				this.#iceTimers.delete(transport);
+				attempt.stopIceTimer(transport);
 			}
 		});
 		return transport;
 	}
 
-	/** ICE restart first; if the transport is not connected again soon, rejoin with new transports. */
-	async #recoverIce(transport: Transport, direction: 'send' | 'recv'): Promise<void> {
-		if (this.#iceTimers.has(transport) || this.#closed) {
+	/**
+	 * ICE restart first; if the transport is not connected again soon, rejoin with new transports.
+	 * transport:restart-ice names only a direction, and the server restarts its current transport
+	 * of that direction: so only the current attempt's transports ask for it.
+	 */
+	async #recoverIce(attempt: JoinAttempt, transport: Transport, direction: 'send' | 'recv'): Promise<void> {
+		if (this.#closed || attempt.closed || transport.closed) {
 			return;
 		}
-		this.#iceTimers.set(
-			transport,
-			window.setTimeout(() => {
-				this.#iceTimers.delete(transport);
-				if (!transport.closed && transport.connectionState !== 'connected' && this.#socket.connected) {
-					this.#rejoin();
-				}
-			}, ICE_RECOVERY_MS)
-		);
+		const started = attempt.startIceTimer(transport, ICE_RECOVERY_MS, () => {
+			if (!transport.closed && transport.connectionState !== 'connected' && this.#socket.connected) {
+				this.#rejoin();
+			}
+		});
+		if (!started) {
+			return;
+		}
 		try {
 			const { iceParameters } = await request(this.#socket, 'transport:restart-ice', { direction });
+			if (attempt.closed) {
+				return;
+			}
 			await transport.restartIce({ iceParameters });
 			this.#recovery.iceRestarts += 1;
 		} catch {
@@ -376,40 +511,47 @@ export class RoomClient {
 		}
 	}
 
-	async #produce(source: Source, track: MediaStreamTrack): Promise<void> {
-		if (!this.#send || this.#producers.has(source)) {
-			return;
+	/** Sends a local track on the attempt's send transport; null if it has none (yet) or ended meanwhile. */
+	async #produce(attempt: JoinAttempt, source: Source, track: MediaStreamTrack): Promise<Producer | null> {
+		const send = attempt.send;
+		if (attempt.closed || !send || attempt.producers.has(source)) {
+			return null;
 		}
 		// stopTracks: false — the page owns the local tracks, and a rejoin or leaving audio-only mode
 		// sends the same tracks again on new producers.
 		const producer =
 			source === 'microphone'
-				? await this.#send.produce({ track, stopTracks: false, codecOptions: { opusFec: true, opusDtx: true }, appData: { source } })
+				? await send.produce({ track, stopTracks: false, codecOptions: { opusFec: true, opusDtx: true }, appData: { source } })
 				: source === 'camera'
-					? await this.#send.produce({ track, stopTracks: false, encodings: CAMERA_ENCODINGS, appData: { source } })
-					: await this.#send.produce({ track, stopTracks: false, encodings: [{ maxBitrate: 1_500_000 }], appData: { source } });
-		this.#producers.set(source, producer);
+					? await send.produce({ track, stopTracks: false, encodings: CAMERA_ENCODINGS, appData: { source } })
+					: await send.produce({ track, stopTracks: false, encodings: [{ maxBitrate: 1_500_000 }], appData: { source } });
+		if (attempt.closed) {
+			producer.close();
+			return null;
+		}
+		attempt.producers.set(source, producer);
+		return producer;
 	}
 
-	async #consume(participantId: string, producerId: string, source: Source): Promise<void> {
-		const recv = this.#recv;
+	async #consume(attempt: JoinAttempt, participantId: string, producerId: string, source: Source): Promise<void> {
+		const recv = attempt.recv;
 		const device = this.#device;
-		if (!recv || !device || this.#consuming.has(producerId) || [...this.#consumers.values()].some((c) => c.consumer.producerId === producerId)) {
+		if (attempt.closed || !recv || !device || attempt.consuming.has(producerId) || [...attempt.consumers.values()].some((c) => c.consumer.producerId === producerId)) {
 			return;
 		}
-		this.#consuming.add(producerId);
+		attempt.consuming.add(producerId);
 		try {
 			const params = await request(this.#socket, 'consumer:create', { producerId, rtpCapabilities: device.rtpCapabilities });
 			// A rejoin meanwhile replaced the transports: that server consumer belonged to the old peer.
-			if (recv !== this.#recv || recv.closed) {
+			if (attempt.closed) {
 				return;
 			}
 			const consumer = await recv.consume({ id: params.consumerId, producerId, kind: params.kind, rtpParameters: params.rtpParameters });
-			if (recv !== this.#recv) {
+			if (attempt.closed) {
 				consumer.close();
 				return;
 			}
-			this.#consumers.set(consumer.id, { consumer, participantId, source });
+			attempt.consumers.set(consumer.id, { consumer, participantId, source });
 			// Created paused on the server; audio-only keeps video that way on both ends.
 			await this.#setConsumerPaused(consumer, consumer.kind === 'video' && this.#audioOnly);
 			if (consumer.kind === 'video') {
@@ -417,7 +559,7 @@ export class RoomClient {
 			}
 			this.#emit('tracks');
 		} finally {
-			this.#consuming.delete(producerId);
+			attempt.consuming.delete(producerId);
 		}
 	}
 
@@ -429,23 +571,6 @@ export class RoomClient {
 			consumer.resume();
 			await request(this.#socket, 'consumer:resume', { consumerId: consumer.id });
 		}
-	}
-
-	#resetMedia(): void {
-		for (const timer of this.#iceTimers.values()) {
-			window.clearTimeout(timer);
-		}
-		this.#iceTimers.clear();
-		this.#send?.close();
-		this.#recv?.close();
-		this.#send = undefined;
-		this.#recv = undefined;
-		const screen = this.#producers.get('screen');
-		this.#producers.clear();
-		screen?.track?.stop();
-		this.#consumers.clear();
-		this.#announced.clear();
-		this.#emit('tracks');
 	}
 
 	#setState(state: RoomState, detail?: string): void {
@@ -477,18 +602,23 @@ export class RoomClient {
 	}
 
 	readonly #onProducerAdded = ({ participantId, producerId, source }: { participantId: string; producerId: string; source: Source }): void => {
-		if (!this.#recv) {
-			this.#announced.set(producerId, { participantId, source });
+		const attempt = this.#attempt;
+		if (!attempt || attempt.closed) {
 			return;
 		}
-		void this.#consume(participantId, producerId, source).catch((error: unknown) => console.warn('consume failed', error));
+		if (!attempt.recv) {
+			attempt.announced.set(producerId, { participantId, source });
+			return;
+		}
+		void this.#consume(attempt, participantId, producerId, source).catch((error: unknown) => console.warn('consume failed', error));
 	};
 
 	readonly #onConsumerClosed = ({ consumerId }: { consumerId: string }): void => {
-		const entry = this.#consumers.get(consumerId);
+		const consumers = this.#attempt?.consumers;
+		const entry = consumers?.get(consumerId);
 		if (entry) {
 			entry.consumer.close();
-			this.#consumers.delete(consumerId);
+			consumers?.delete(consumerId);
 			this.#emit('tracks');
 		}
 	};
@@ -498,7 +628,7 @@ export class RoomClient {
 	};
 
 	readonly #onAdmitted = (): void => {
-		void this.join().catch((error: unknown) => this.close('error', error instanceof Error ? error.message : String(error)));
+		void this.join().catch((error: unknown) => this.close('error', errorMessage(error)));
 	};
 
 	readonly #onSpeaker = ({ participantId }: { participantId: string | null }): void => {
@@ -507,7 +637,7 @@ export class RoomClient {
 
 	readonly #onMuted = (): void => {
 		this.#micMuted = true;
-		this.#producers.get('microphone')?.pause();
+		this.#attempt?.producers.get('microphone')?.pause();
 		this.#emit('notice', 'muted');
 	};
 
@@ -517,7 +647,7 @@ export class RoomClient {
 
 	readonly #onFloorGranted = (): void => {
 		this.#micMuted = false;
-		this.#producers.get('microphone')?.resume();
+		this.#attempt?.producers.get('microphone')?.resume();
 		this.#emit('notice', 'floor-granted');
 	};
 
@@ -525,22 +655,38 @@ export class RoomClient {
 		this.#rejoin();
 	};
 
+	/** Starts over with new transports; join() retries its failures since the state is 'reconnecting'. */
 	#rejoin(): void {
+		if (this.#closed) {
+			return;
+		}
 		this.#recovery.rejoins += 1;
-		this.#setState('reconnecting');
-		void this.join().catch(() => undefined);
+		this.#setState('reconnecting', this.#rejoinStatus?.error);
+		void this.join().catch((error: unknown) => this.close('error', errorMessage(error)));
 	}
 
 	readonly #onDisconnect = (): void => {
-		if (!this.#closed) {
-			this.#setState('reconnecting');
+		if (this.#closed) {
+			return;
 		}
+		// No request gets through now; the reconnect starts the next try instead of the timer.
+		this.#dropped = true;
+		this.#cancelRetry();
+		if (this.#rejoinStatus) {
+			this.#rejoinStatus = { ...this.#rejoinStatus, retryAt: null };
+		}
+		this.#setState('reconnecting', this.#rejoinStatus?.error);
 	};
 
+	/**
+	 * The server keeps a site's membership per socket, so after a drop the site must join again,
+	 * whatever the state: a join that completed while signalling was down belongs to the old socket.
+	 * The socket's first connect (the page may create the room before it) is no drop.
+	 */
 	readonly #onReconnect = (): void => {
-		if (!this.#closed && this.#state === 'reconnecting') {
-			this.#recovery.rejoins += 1;
-			void this.join().catch((error: unknown) => this.close('error', error instanceof Error ? error.message : String(error)));
+		if (!this.#closed && this.#dropped) {
+			this.#dropped = false;
+			this.#rejoin();
 		}
 	};
 }

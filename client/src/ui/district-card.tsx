@@ -1,8 +1,6 @@
 import { useEffect, useState } from 'react';
+import type { District } from '#shared/api/units.ts';
 import { useI18n } from '../i18n/index.tsx';
-
-type Unit = { id: string; kind: string; name: string };
-type District = Unit & { authority: string; communes: Unit[] };
 
 export function DistrictCard() {
 	const { t } = useI18n();

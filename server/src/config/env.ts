@@ -33,6 +33,20 @@ function integer(min: number, max: number, fallback: () => number) {
 	};
 }
 
+function decimal(min: number, max: number, fallback: number) {
+	return (raw: string | undefined): number => {
+		const text = given(raw);
+		if (text === undefined) {
+			return fallback;
+		}
+		const value = Number(text);
+		if (!Number.isFinite(value) || value < min || value > max) {
+			throw new Error(`must be a number from ${min} to ${max}`);
+		}
+		return value;
+	};
+}
+
 function oneOf<const T extends readonly string[]>(choices: T, fallback: T[number]) {
 	return (raw: string | undefined): T[number] => {
 		const value = given(raw) ?? fallback;
@@ -154,6 +168,16 @@ export const variables = {
 		defaultText: '25',
 		parse: integer(1, 1024, () => 25),
 	},
+	MEETING_EMPTY_END_MINUTES: {
+		description: 'A live meeting nobody has been in for this many minutes ends by itself (decimals allowed)',
+		defaultText: '15',
+		parse: decimal(0.01, 1440, 15),
+	},
+	MEETING_END_GRACE_MINUTES: {
+		description: 'After its planned end plus this many minutes, a live meeting ends as soon as nobody is in it',
+		defaultText: '30',
+		parse: decimal(0, 1440, 30),
+	},
 	SQLITE_SYNCHRONOUS: {
 		description: 'SQLite synchronous mode: FULL loses no acknowledged write on power loss',
 		defaultText: 'FULL',
@@ -179,6 +203,7 @@ export type Config = {
 	demoData: boolean;
 	publicUrl: string | null;
 	attachmentMaxBytes: number;
+	meetings: { emptyEndMs: number; endGraceMs: number };
 	sqliteSynchronous: ReturnType<Variables['SQLITE_SYNCHRONOUS']['parse']>;
 };
 
@@ -209,6 +234,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		demoData: read('DEMO_DATA'),
 		publicUrl: read('PUBLIC_URL'),
 		attachmentMaxBytes: read('ATTACHMENT_MAX_MB') * 1024 * 1024,
+		meetings: {
+			emptyEndMs: Math.round(read('MEETING_EMPTY_END_MINUTES') * 60_000),
+			endGraceMs: Math.round(read('MEETING_END_GRACE_MINUTES') * 60_000),
+		},
 		sqliteSynchronous: read('SQLITE_SYNCHRONOUS'),
 	};
 	if (problems.length > 0) {

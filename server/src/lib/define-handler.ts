@@ -10,6 +10,7 @@ import {
 import type { AppSocket } from '../plugins/app/socket-io.ts';
 import { RateLimitedError } from './errors.ts';
 import { toPublicError } from './error-mapping.ts';
+import { SerialQueue } from './serial-queue.ts';
 
 // Compiled once per process: validation runs on every inbound message.
 const validators = new Map<string, Validator>(
@@ -41,6 +42,31 @@ function describeErrors(validator: Validator, payload: unknown): string {
 	return errors.map((e) => `${e.instancePath || '(payload)'} ${e.message}`).join('; ');
 }
 
+const queues = new WeakMap<AppSocket, SerialQueue>();
+
+/**
+ * Every request of one socket runs after the previous one finished, as the client sent them: a
+ * room:join still awaiting the database cannot be overtaken by the same window's leave or
+ * second join, and a disconnect is handled after everything the socket asked before it.
+ */
+function queueOf(socket: AppSocket): SerialQueue {
+	let queue = queues.get(socket);
+	if (!queue) {
+		queue = new SerialQueue();
+		queues.set(socket, queue);
+	}
+	return queue;
+}
+
+/** Runs `task` when the socket disconnects, after the requests it sent before; errors are logged. */
+export function onDisconnect(socket: AppSocket, task: () => Promise<void> | void): void {
+	socket.on('disconnect', () => {
+		queueOf(socket)
+			.push(task)
+			.catch((error: unknown) => socket.data.log.error({ err: error }, 'cleanup after disconnect failed'));
+	});
+}
+
 /**
  * Registers a request handler: the payload is validated against the event's schema from
  * shared/, the result or error is sent in the ack, and errors are mapped in one place.
@@ -69,11 +95,13 @@ export function onRequest<K extends RequestName>(
 			reply(fail('invalid_payload', `${event}: ${describeErrors(validator, payload)}`));
 			return;
 		}
-		try {
-			reply(ok(await handler(payload as RequestOf<K>)));
-		} catch (error) {
-			reply({ ok: false, error: toPublicError(error, socket.data.log).error });
-		}
+		await queueOf(socket).push(async () => {
+			try {
+				reply(ok(await handler(payload as RequestOf<K>)));
+			} catch (error) {
+				reply({ ok: false, error: toPublicError(error, socket.data.log).error });
+			}
+		});
 	};
 	(socket as unknown as { on: (e: string, l: (...args: unknown[]) => void) => void }).on(event, (payload, ack) => {
 		void listener(payload, ack);

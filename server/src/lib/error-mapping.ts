@@ -1,3 +1,4 @@
+import { types as mediasoupTypes } from 'mediasoup';
 import type { AckError, ErrorCode } from '#shared/protocol/index.ts';
 import { AppError } from './errors.ts';
 
@@ -5,15 +6,18 @@ type Logger = { error: (obj: object, msg: string) => void };
 
 /**
  * The one place where thrown values become what a client sees, for socket acks and HTTP replies.
- * mediasoup validates the RTP/DTLS structures it is given and throws TypeError for bad ones,
- * so a TypeError raised while handling a request is the client's bad input.
+ * Bad client input is refused as an AppError where it is checked (schemas, and the Peer for the
+ * RTP/DTLS structures mediasoup validates), so any other TypeError is our bug: logged, and
+ * answered `internal` without its message.
  */
 export function toPublicError(error: unknown, log: Logger): { statusCode: number; error: AckError } {
 	if (error instanceof AppError) {
 		return { statusCode: error.statusCode, error: { code: error.code, message: error.message } };
 	}
-	if (error instanceof TypeError) {
-		return { statusCode: 400, error: { code: 'invalid_payload', message: error.message } };
+	// mediasoup refuses calls on an object closed meanwhile (a transport of a site that just left):
+	// normal during races, so no error log.
+	if (error instanceof mediasoupTypes.InvalidStateError) {
+		return { statusCode: 409, error: { code: 'invalid_state', message: 'That media object is closed' } };
 	}
 	log.error({ err: error }, 'unexpected error');
 	return { statusCode: 500, error: { code: 'internal', message: 'Internal server error' } };

@@ -8,11 +8,18 @@ type Log = { warn: (obj: object, msg: string) => void; error: (obj: object, msg:
 
 export type MediaRoomEvents = {
 	'producer-added': [participantId: string, producer: Producer, source: Source];
-	'producer-removed': [participantId: string, producer: Producer];
+	'producer-removed': [participantId: string, producer: Producer, source: Source];
+	'producer-paused': [participantId: string, producer: Producer, source: Source];
+	'producer-resumed': [participantId: string, producer: Producer, source: Source];
 	'active-speaker': [participantId: string | null];
 	/** The router closed underneath (its worker died); every peer is already closed. */
 	'router-closed': [];
 };
+
+/** Peer.produce stores the source in the producer's appData. */
+function sourceOf(producer: Producer): Source {
+	return (producer.appData as { source: Source }).source;
+}
 
 /**
  * The media of one live meeting: a router on the least-loaded worker, one Peer per connected
@@ -58,6 +65,11 @@ export class MediaRoom extends TypedEmitter<MediaRoomEvents> {
 		});
 	}
 
+	/** For subscribers that consume the room's producers themselves (recording). */
+	get router(): Router {
+		return this.#router;
+	}
+
 	get routerRtpCapabilities(): Router['rtpCapabilities'] {
 		return this.#router.rtpCapabilities;
 	}
@@ -98,8 +110,10 @@ export class MediaRoom extends TypedEmitter<MediaRoomEvents> {
 		});
 		peer.on('producer-closed', (producer) => {
 			this.#owners.delete(producer.id);
-			this.safeEmit('producer-removed', participantId, producer);
+			this.safeEmit('producer-removed', participantId, producer, sourceOf(producer));
 		});
+		peer.on('producer-paused', (producer) => this.safeEmit('producer-paused', participantId, producer, sourceOf(producer)));
+		peer.on('producer-resumed', (producer) => this.safeEmit('producer-resumed', participantId, producer, sourceOf(producer)));
 		peer.once('closed', () => {
 			if (this.#peers.get(participantId) === peer) {
 				this.#peers.delete(participantId);

@@ -11,7 +11,7 @@ import type {
 	WebRtcServer,
 	WebRtcTransport,
 } from 'mediasoup/node/lib/types.js';
-import { InvalidStateError, NotFoundError, RateLimitedError } from '../lib/errors.ts';
+import { InvalidPayloadError, InvalidStateError, NotFoundError, RateLimitedError } from '../lib/errors.ts';
 import { TypedEmitter } from '../lib/typed-emitter.ts';
 
 export type Direction = 'send' | 'recv';
@@ -33,6 +33,9 @@ export type PeerEvents = {
 	closed: [];
 	'producer-created': [Producer, Source];
 	'producer-closed': [Producer];
+	/** From mediasoup's own observer, whoever paused it (the site itself or the chair). */
+	'producer-paused': [Producer];
+	'producer-resumed': [Producer];
 	/** A consumer ended because its producer or transport closed. */
 	'consumer-closed': [string];
 };
@@ -45,6 +48,21 @@ export type TransportInfo = {
 };
 
 const MAX_CONSUMERS = 200;
+
+/**
+ * mediasoup deep-validates the RTP and DTLS structures a client sends and throws TypeError for
+ * bad ones; only here, around those calls, is a TypeError the client's input rather than our bug.
+ */
+async function clientInput<T>(call: () => Promise<T>): Promise<T> {
+	try {
+		return await call();
+	} catch (error) {
+		if (error instanceof TypeError) {
+			throw new InvalidPayloadError(error.message, { cause: error });
+		}
+		throw error;
+	}
+}
 /**
  * A client restarts ICE once per outage (then rejoins if that fails); a client that loops would
  * make the worker churn credentials, so restarts of one transport are kept apart (Jicofo: 5 s).
@@ -135,7 +153,11 @@ export class Peer extends TypedEmitter<PeerEvents> {
 	}
 
 	async connectTransport(direction: Direction, dtlsParameters: DtlsParameters): Promise<void> {
-		await this.#webRtcTransport(direction).connect({ dtlsParameters });
+		const transport = this.#webRtcTransport(direction);
+		if (transport.dtlsState !== 'new') {
+			throw new InvalidStateError(`The ${direction} transport is already connected`);
+		}
+		await clientInput(() => transport.connect({ dtlsParameters }));
 	}
 
 	async restartIce(direction: Direction): Promise<WebRtcTransport['iceParameters']> {
@@ -156,12 +178,19 @@ export class Peer extends TypedEmitter<PeerEvents> {
 		if ((source === 'microphone') !== (kind === 'audio')) {
 			throw new InvalidStateError(`A ${source} source cannot carry ${kind}`);
 		}
-		const producer = await transport.produce({ kind, rtpParameters, appData: { source } });
+		const producer = await clientInput(() => transport.produce({ kind, rtpParameters, appData: { source } }));
+		if (this.producers.some((p) => p.source === source)) {
+			// Two produce requests for one source overlapped; the first one wins.
+			producer.close();
+			throw new InvalidStateError(`A ${source} track is already being sent; close it first`);
+		}
 		this.#producers.set(producer.id, { producer, source });
 		producer.observer.once('close', () => {
 			this.#producers.delete(producer.id);
 			this.safeEmit('producer-closed', producer);
 		});
+		producer.observer.on('pause', () => this.safeEmit('producer-paused', producer));
+		producer.observer.on('resume', () => this.safeEmit('producer-resumed', producer));
 		this.safeEmit('producer-created', producer, source);
 		return producer;
 	}
@@ -183,7 +212,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
 		if (this.#consumers.size >= MAX_CONSUMERS) {
 			throw new InvalidStateError('Too many streams received at once');
 		}
-		const consumer = await transport.consume({ producerId, rtpCapabilities, paused: true });
+		const consumer = await clientInput(() => transport.consume({ producerId, rtpCapabilities, paused: true }));
 		this.#consumers.set(consumer.id, consumer);
 		consumer.observer.once('close', () => {
 			this.#consumers.delete(consumer.id);

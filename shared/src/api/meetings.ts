@@ -1,8 +1,21 @@
 import { Type, type Static } from 'typebox';
+import { Chair } from './accounts.ts';
+import { Attachment } from './attachments.ts';
+import { DateTime, Uuid } from './common.ts';
 
-const Uuid = Type.String({ format: 'uuid' });
 const UnitId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9-]+$' });
-const DateTime = Type.String({ format: 'date-time' });
+
+/** Path parameters of /api/meetings/:id and the routes below it. */
+export const MeetingParams = Type.Object({ id: Uuid });
+
+/** Path parameters of /api/meetings/:id/invitations/:unitId/link. */
+export const InvitationParams = Type.Object({ id: Uuid, unitId: Type.String({ maxLength: 64 }) });
+
+/** Query of the meeting list and the unit calendar; defaults: from 30 days ago, to 400 days after from. */
+export const DateRange = Type.Object({
+	from: Type.Optional(DateTime),
+	to: Type.Optional(DateTime),
+});
 
 export const AgendaItemInput = Type.Object(
 	{
@@ -54,7 +67,7 @@ export const MeetingDetail = Type.Object({
 	startedAt: Type.Union([DateTime, Type.Null()]),
 	endedAt: Type.Union([DateTime, Type.Null()]),
 	hostUnit: Type.Object({ id: Type.String(), name: Type.String() }),
-	chair: Type.Union([Type.Object({ id: Type.String(), displayName: Type.String() }), Type.Null()]),
+	chair: Type.Union([Chair, Type.Null()]),
 	agenda: Type.Array(
 		Type.Object({
 			id: Type.String(),
@@ -65,15 +78,7 @@ export const MeetingDetail = Type.Object({
 		})
 	),
 	invitations: Type.Array(Type.Object({ unitId: Type.String(), unitName: Type.String(), revoked: Type.Boolean() })),
-	attachments: Type.Array(
-		Type.Object({
-			id: Type.String(),
-			originalName: Type.String(),
-			mimeType: Type.String(),
-			sizeBytes: Type.Integer(),
-			createdAt: DateTime,
-		})
-	),
+	attachments: Type.Array(Attachment),
 	permissions: Type.Object({ manage: Type.Boolean(), moderate: Type.Boolean(), join: Type.Boolean() }),
 });
 export type MeetingDetail = Static<typeof MeetingDetail>;
@@ -82,8 +87,12 @@ export type MeetingDetail = Static<typeof MeetingDetail>;
 export const JoinLink = Type.Object({ unitId: Type.String(), unitName: Type.String(), url: Type.String() });
 export type JoinLink = Static<typeof JoinLink>;
 
+/** Reply of scheduling or editing a meeting: links only for newly invited units. */
+export const MeetingWithLinks = Type.Object({ meeting: MeetingDetail, joinLinks: Type.Array(JoinLink) });
+export type MeetingWithLinks = Static<typeof MeetingWithLinks>;
+
 /** Why a site left a live meeting, as recorded in its attendance. */
-export const LEAVE_REASONS = ['left', 'disconnected', 'removed', 'replaced', 'ended', 'media-failure'] as const;
+export const LEAVE_REASONS = ['left', 'disconnected', 'removed', 'replaced', 'ended', 'media-failure', 'server-restart'] as const;
 export type LeaveReason = (typeof LEAVE_REASONS)[number];
 
 export const AttendanceEntry = Type.Object({
@@ -94,13 +103,14 @@ export const AttendanceEntry = Type.Object({
 	reason: Type.String(),
 	at: DateTime,
 });
+export type AttendanceEntry = Static<typeof AttendanceEntry>;
 
 export const MeetingActionEntry = Type.Object({
+	/** One of MEETING_ACTIONS (shared/src/api/audit.ts); kept a plain string so that readers tolerate codes they do not know. */
 	action: Type.String(),
 	actor: Type.Union([Type.String(), Type.Null()]),
 	targetUnitId: Type.Union([Type.String(), Type.Null()]),
 	detail: Type.String(),
 	at: DateTime,
 });
-
-export const ApiError = Type.Object({ code: Type.String(), message: Type.String() });
+export type MeetingActionEntry = Static<typeof MeetingActionEntry>;

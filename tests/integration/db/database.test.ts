@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../server/src/db/open-database.ts';
+import { createDemoDataRepository } from '../../../server/src/features/demo-data/demo-data.repository.ts';
 import { seedDemoData } from '../../../server/src/features/demo-data/seed-demo-data.ts';
 import { verifyPassword } from '../../../server/src/features/accounts/password.ts';
 import { migratedDataDir, type TestDataDir } from '../../helpers/test-env.ts';
@@ -55,7 +56,7 @@ describe('database', () => {
 	it('seeds the demo district once, with accounts whose printed passwords work', async () => {
 		data = migratedDataDir();
 		db = await openDatabase({ file: join(data.dir, 'giaoban.db'), synchronous: 'FULL' });
-		const accounts = await seedDemoData(db);
+		const accounts = await seedDemoData(createDemoDataRepository(db));
 		expect(accounts).not.toBeNull();
 		expect(await db.unit.count()).toBe(18);
 		expect(await db.unit.count({ where: { kind: 'district' } })).toBe(1);
@@ -63,7 +64,7 @@ describe('database', () => {
 		const chair = accounts!.find((a) => a.role === 'chair')!;
 		const stored = await db.user.findUniqueOrThrow({ where: { username: chair.username } });
 		expect(await verifyPassword(chair.password, stored.passwordHash)).toBe(true);
-		expect(await seedDemoData(db)).toBeNull();
+		expect(await seedDemoData(createDemoDataRepository(db))).toBeNull();
 		expect(await db.user.count()).toBe(accounts!.length);
 	});
 

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ForbiddenError, InvalidStateError } from '../../../server/src/lib/errors.ts';
+import { types as mediasoupTypes } from 'mediasoup';
+import { ForbiddenError, InvalidPayloadError, InvalidStateError } from '../../../server/src/lib/errors.ts';
 import { toPublicError } from '../../../server/src/lib/error-mapping.ts';
 
 describe('toPublicError', () => {
@@ -13,14 +14,30 @@ describe('toPublicError', () => {
 		expect(toPublicError(new InvalidStateError('join first'), log).error.code).toBe('invalid_state');
 	});
 
-	it('reports mediasoup TypeErrors (bad RTP/DTLS input) as invalid_payload', () => {
-		expect(toPublicError(new TypeError('invalid codec'), log)).toEqual({
-			statusCode: 400,
-			error: { code: 'invalid_payload', message: 'invalid codec' },
+	it('treats a TypeError as our bug: logged, answered internal without its message', () => {
+		log.error.mockClear();
+		expect(toPublicError(new TypeError("Cannot read properties of undefined (reading 'peer')"), log)).toEqual({
+			statusCode: 500,
+			error: { code: 'internal', message: 'Internal server error' },
 		});
+		expect(log.error).toHaveBeenCalledOnce();
+	});
+
+	it("maps mediasoup's InvalidStateError (an object closed during a race) to invalid_state without logging", () => {
+		log.error.mockClear();
+		expect(toPublicError(new mediasoupTypes.InvalidStateError('Channel closed'), log)).toEqual({
+			statusCode: 409,
+			error: { code: 'invalid_state', message: 'That media object is closed' },
+		});
+		expect(log.error).not.toHaveBeenCalled();
+	});
+
+	it('reports bad RTP/DTLS input caught at the Peer as invalid_payload', () => {
+		expect(toPublicError(new InvalidPayloadError('invalid codec'), log).error).toEqual({ code: 'invalid_payload', message: 'invalid codec' });
 	});
 
 	it('hides the message of anything else and logs it', () => {
+		log.error.mockClear();
 		const result = toPublicError(new Error('SQLITE_CORRUPT at /secret/path'), log);
 		expect(result).toEqual({ statusCode: 500, error: { code: 'internal', message: 'Internal server error' } });
 		expect(log.error).toHaveBeenCalledOnce();

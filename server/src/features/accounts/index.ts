@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { Chair } from '#shared/api/accounts.ts';
 import { userOf } from '../auth/auth-plugin.ts';
 import { createUsersRepository } from './users.repository.ts';
 
@@ -12,7 +13,7 @@ const accounts: FastifyPluginAsyncTypebox = async (fastify) => {
 		{
 			schema: {
 				tags: ['accounts'],
-				response: { 200: Type.Array(Type.Object({ id: Type.String(), displayName: Type.String() })) },
+				response: { 200: Type.Array(Chair) },
 			},
 		},
 		async (request) => {

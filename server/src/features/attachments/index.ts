@@ -3,7 +3,9 @@ import fastifyMultipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { ApiError } from '#shared/api/meetings.ts';
+import { Attachment, AttachmentParams } from '#shared/api/attachments.ts';
+import { ApiError } from '#shared/api/common.ts';
+import { MeetingParams } from '#shared/api/meetings.ts';
 import { AppError, ForbiddenError, InvalidPayloadError, NotFoundError } from '../../lib/errors.ts';
 import { userOf } from '../auth/auth-plugin.ts';
 import { createMeetingsRepository } from '../meetings/meetings.repository.ts';
@@ -20,9 +22,6 @@ class PayloadTooLargeError extends AppError {
 	}
 }
 
-const Params = Type.Object({ id: Type.String({ format: 'uuid' }) });
-const FileParams = Type.Object({ id: Type.String({ format: 'uuid' }), attachmentId: Type.String({ format: 'uuid' }) });
-const Attachment = Type.Object({ id: Type.String(), originalName: Type.String(), mimeType: Type.String(), sizeBytes: Type.Integer(), createdAt: Type.String() });
 const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 413: ApiError };
 
 /** Meeting documents: uploaded by the host unit's admin, readable by every unit that sees the meeting. */
@@ -31,9 +30,8 @@ const attachments: FastifyPluginAsyncTypebox = async (fastify) => {
 	await fastify.register(fastifyMultipart, { limits: { fileSize: maxBytes, files: 1, fields: 0, parts: 1 } });
 	const store = new AttachmentStore(dirname(fastify.config.databaseFile));
 	const repo = createAttachmentsRepository(fastify.db);
-	const meetingsRepo = createMeetingsRepository(fastify.db);
-	const meetingFor = (request: FastifyRequest, id: string) =>
-		createMeetingsService(meetingsRepo, () => '').get(userOf(request), id);
+	const meetings = createMeetingsService(createMeetingsRepository(fastify.db), () => '');
+	const meetingFor = (request: FastifyRequest, id: string) => meetings.get(userOf(request), id);
 
 	fastify.post(
 		'/api/meetings/:id/attachments',
@@ -41,7 +39,7 @@ const attachments: FastifyPluginAsyncTypebox = async (fastify) => {
 			schema: {
 				tags: ['attachments'],
 				summary: `Upload one document (multipart field "file"; ${ACCEPTED_EXTENSIONS.join(', ')})`,
-				params: Params,
+				params: MeetingParams,
 				response: { 201: Attachment, ...errors },
 			},
 		},
@@ -83,7 +81,7 @@ const attachments: FastifyPluginAsyncTypebox = async (fastify) => {
 					sha256: received.sha256,
 					uploadedById: user.id,
 				});
-				await meetingsRepo.addAction(meeting.id, user.id, 'attachment.added', null, originalName, new Date());
+				await meetings.logAction(meeting.id, user.id, 'attachment.added', null, originalName);
 				request.log.info({ meetingId: meeting.id, attachmentId: row.id, sizeBytes: received.sizeBytes }, 'attachment uploaded');
 				return await reply.code(201).send({ id: row.id, originalName, mimeType: type.mimeType, sizeBytes: received.sizeBytes, createdAt: row.createdAt.toISOString() });
 			} catch (error) {
@@ -95,7 +93,7 @@ const attachments: FastifyPluginAsyncTypebox = async (fastify) => {
 
 	fastify.get(
 		'/api/meetings/:id/attachments/:attachmentId',
-		{ schema: { tags: ['attachments'], summary: 'Download a document', params: FileParams } },
+		{ schema: { tags: ['attachments'], summary: 'Download a document', params: AttachmentParams } },
 		async (request, reply) => {
 			const meeting = await meetingFor(request, request.params.id);
 			const file = await repo.find(meeting.id, request.params.attachmentId);
@@ -112,7 +110,7 @@ const attachments: FastifyPluginAsyncTypebox = async (fastify) => {
 
 	fastify.delete(
 		'/api/meetings/:id/attachments/:attachmentId',
-		{ schema: { tags: ['attachments'], params: FileParams, response: { 204: Type.Null(), ...errors } } },
+		{ schema: { tags: ['attachments'], params: AttachmentParams, response: { 204: Type.Null(), ...errors } } },
 		async (request, reply) => {
 			const user = userOf(request);
 			const meeting = await meetingFor(request, request.params.id);
@@ -125,7 +123,7 @@ const attachments: FastifyPluginAsyncTypebox = async (fastify) => {
 			}
 			await repo.delete(file.id);
 			await store.discard(file.storedName);
-			await meetingsRepo.addAction(meeting.id, user.id, 'attachment.removed', null, file.originalName, new Date());
+			await meetings.logAction(meeting.id, user.id, 'attachment.removed', null, file.originalName);
 			return reply.code(204).send(null);
 		}
 	);

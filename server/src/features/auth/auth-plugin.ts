@@ -1,8 +1,9 @@
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { User } from '#shared/api/auth.ts';
 import { ForbiddenError, UnauthorizedError } from '../../lib/errors.ts';
-import { createUsersRepository, type UserDto } from '../accounts/users.repository.ts';
+import { createUsersRepository } from '../accounts/users.repository.ts';
 import { createAuthService, sameSecret, type AuthService } from './auth.service.ts';
 import { SESSION_COOKIE } from './session-cookie.ts';
 import { createSessionsRepository, type SessionRecord } from './sessions.repository.ts';
@@ -21,7 +22,7 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const CSRF_EXEMPT = new Set(['/api/auth/login']);
 
 /** The signed-in user of a request, or 401. */
-export function userOf(request: FastifyRequest): UserDto {
+export function userOf(request: FastifyRequest): User {
 	if (!request.session) {
 		throw new UnauthorizedError();
 	}
@@ -31,7 +32,7 @@ export function userOf(request: FastifyRequest): UserDto {
 /**
  * Resolves the session cookie on every request and enforces the synchronizer CSRF token on
  * cookie-authenticated writes. Registered app-wide (fastify-plugin) so every feature sees
- * request.session.
+ * request.session. Does the same for socket handshakes: socket.data.user.
  */
 export default fp(
 	async (fastify) => {
@@ -52,6 +53,20 @@ export default fp(
 				}
 			}
 		});
+
+		// After socket-io's own middleware (protocol version): the handshake's session cookie names
+		// the user; a commune room PC on a join link has none.
+		fastify.io.use((socket, next) => {
+			const token = fastify.parseCookie(socket.handshake.headers.cookie ?? '')[SESSION_COOKIE];
+			auth.resolve(token).then(
+				(session) => {
+					socket.data.user = session?.user ?? null;
+					socket.data.log = fastify.log.child({ socketId: socket.id, userId: session?.user.id });
+					next();
+				},
+				(error: unknown) => next(error instanceof Error ? error : new Error('session lookup failed'))
+			);
+		});
 	},
-	{ name: 'auth', dependencies: ['database'] }
+	{ name: 'auth', dependencies: ['database', 'socket-io'] }
 );

@@ -1,17 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { LoginInput, Session } from '#shared/api/auth.ts';
 import { userOf } from './auth-plugin.ts';
 import { clearSessionCookie, setSessionCookie, SESSION_COOKIE } from './session-cookie.ts';
-
-const User = Type.Object({
-	id: Type.String(),
-	username: Type.String(),
-	displayName: Type.String(),
-	role: Type.String(),
-	unit: Type.Object({ id: Type.String(), name: Type.String(), kind: Type.String() }),
-});
-
-const SessionReply = Type.Object({ user: User, csrfToken: Type.String() });
 
 const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 	fastify.post(
@@ -20,11 +10,8 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 			schema: {
 				tags: ['auth'],
 				summary: 'Sign in with username and password; sets the session cookie',
-				body: Type.Object(
-					{ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
-					{ additionalProperties: false }
-				),
-				response: { 200: SessionReply },
+				body: LoginInput,
+				response: { 200: Session },
 			},
 			config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
 		},
@@ -42,7 +29,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
 	fastify.get(
 		'/api/auth/session',
-		{ schema: { tags: ['auth'], summary: 'The signed-in user and the CSRF token for writes', response: { 200: SessionReply } } },
+		{ schema: { tags: ['auth'], summary: 'The signed-in user and the CSRF token for writes', response: { 200: Session } } },
 		async (request) => ({ user: userOf(request), csrfToken: request.session?.csrfToken ?? '' })
 	);
 

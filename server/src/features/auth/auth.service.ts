@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { User } from '#shared/api/auth.ts';
 import { UnauthorizedError } from '../../lib/errors.ts';
 import { verifyPassword } from '../accounts/password.ts';
-import type { UserDto, UsersRepository } from '../accounts/users.repository.ts';
+import type { UsersRepository } from '../accounts/users.repository.ts';
 import type { SessionRecord, SessionsRepository } from './sessions.repository.ts';
 
 /** A session lasts 12 hours from its last use: a working day of meetings and minutes. */
@@ -29,7 +30,7 @@ export type AuthService = ReturnType<typeof createAuthService>;
 export function createAuthService(users: UsersRepository, sessions: SessionsRepository, now: () => Date = () => new Date()) {
 	return {
 		/** Checks the password and opens a session; the raw token goes only into the cookie. */
-		async login(username: string, password: string): Promise<{ token: string; csrfToken: string; user: UserDto }> {
+		async login(username: string, password: string): Promise<{ token: string; csrfToken: string; user: User }> {
 			const found = await users.findForLogin(username.trim().toLowerCase());
 			const valid = await verifyPassword(password, found?.passwordHash ?? DUMMY_HASH);
 			if (!found || !valid || found.disabled) {

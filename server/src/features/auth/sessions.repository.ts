@@ -1,7 +1,8 @@
+import type { User } from '#shared/api/auth.ts';
 import type { Database } from '../../db/open-database.ts';
-import { userSelect, type UserDto } from '../accounts/users.repository.ts';
+import { userSelect } from '../accounts/users.repository.ts';
 
-export type SessionRecord = { id: string; csrfToken: string; expiresAt: Date; user: UserDto };
+export type SessionRecord = { id: string; csrfToken: string; expiresAt: Date; user: User };
 
 export function createSessionsRepository(db: Database) {
 	return {

@@ -1,113 +1,179 @@
+import type { MeetingEndReason, MeetingEventBus } from '../../domain/meeting-events.ts';
+import { InvalidStateError, NotFoundError, UnavailableError } from '../../lib/errors.ts';
+import { SerialQueue } from '../../lib/serial-queue.ts';
 import { MediaRoom } from '../../sfu/media-room.ts';
 import type { WorkerPool } from '../../sfu/worker-pool.ts';
-import type { MeetingsRepository } from '../meetings/meetings.repository.ts';
-import { Conference, type ConferenceRecorder } from './conference.ts';
+import { Conference, RoomClosedError, type Connection, type Identity, type JoinResult } from './conference.ts';
+import type { ConferenceRepository } from './conference.repository.ts';
+import { MeetingJournal } from './meeting-journal.ts';
 
-type Log = { warn: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
+type Log = { info: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
 
-/** An empty room keeps its router this long, so a site reloading its page finds it again. */
-const EMPTY_ROOM_GRACE_MS = 60_000;
+export type ConferenceRegistryOptions = {
+	pool: WorkerPool;
+	repo: ConferenceRepository;
+	events: MeetingEventBus;
+	log: Log;
+	/** An empty room keeps its router this long, so a site reloading its page finds it again. */
+	emptyRoomCloseMs: number;
+};
 
-/** The live conferences, at most one per meeting; creation is serialised per meeting. */
+/**
+ * The live rooms, at most one per meeting. Opening a room and ending a meeting run in one queue
+ * per meeting, so a join cannot open a fresh room for a meeting that is being ended. Also knows
+ * since when each meeting has had nobody in it, for the lifecycle that ends idle meetings.
+ */
 export class ConferenceRegistry {
-	readonly #pool: WorkerPool;
-	readonly #meetings: MeetingsRepository;
-	readonly #log: Log;
-	readonly #rooms = new Map<string, Promise<Conference>>();
-	readonly #emptyTimers = new Map<string, NodeJS.Timeout>();
+	readonly #options: ConferenceRegistryOptions;
+	readonly #rooms = new Map<string, Conference>();
+	readonly #queues = new Map<string, SerialQueue>();
+	readonly #emptySince = new Map<string, number>();
+	readonly #closeTimers = new Map<string, NodeJS.Timeout>();
+	/** Meetings without a room since this process started count as empty from then. */
+	readonly #startedAt = Date.now();
+	#closed = false;
 
-	constructor(pool: WorkerPool, meetings: MeetingsRepository, log: Log) {
-		this.#pool = pool;
-		this.#meetings = meetings;
-		this.#log = log;
+	constructor(options: ConferenceRegistryOptions) {
+		this.#options = options;
 	}
 
-	async getOrCreate(meeting: { id: string; title: string; locked: boolean; status: string }): Promise<Conference> {
-		this.#cancelEmptyTimer(meeting.id);
-		const existing = this.#rooms.get(meeting.id);
-		if (existing) {
-			const conference = await existing;
-			if (!conference.closed) {
-				return conference;
+	/**
+	 * Joins a site to the meeting's room, opening one if needed. A room that closed under the
+	 * request (its worker died, or it was freed while empty) is replaced once more.
+	 */
+	async join(meetingId: string, identity: Identity, connection: Connection): Promise<{ conference: Conference; result: JoinResult }> {
+		for (let attempt = 1; ; attempt += 1) {
+			const conference = await this.#open(meetingId);
+			try {
+				return { conference, result: await conference.join(identity, connection) };
+			} catch (error) {
+				if (!(error instanceof RoomClosedError) || attempt >= 3) {
+					throw error;
+				}
 			}
 		}
-		const creating = this.#create(meeting);
-		this.#rooms.set(meeting.id, creating);
-		creating.catch(() => this.#rooms.delete(meeting.id));
-		return creating;
 	}
 
-	get(meetingId: string): Promise<Conference> | undefined {
-		return this.#rooms.get(meetingId);
-	}
-
-	/** Called after a site left: an empty room is closed after a grace period. */
-	scheduleCloseIfEmpty(conference: Conference): void {
-		if (conference.size > 0 || conference.closed) {
-			return;
+	/**
+	 * Since when (ms epoch) nobody has been in the meeting's room, or null while somebody is
+	 * connected or waiting.
+	 */
+	emptySince(meetingId: string): number | null {
+		const room = this.#rooms.get(meetingId);
+		if (room && room.size > 0) {
+			return null;
 		}
-		this.#cancelEmptyTimer(conference.meetingId);
-		const timer = setTimeout(() => {
-			this.#emptyTimers.delete(conference.meetingId);
-			if (conference.size === 0) {
-				conference.close();
-			}
-		}, EMPTY_ROOM_GRACE_MS);
-		timer.unref();
-		this.#emptyTimers.set(conference.meetingId, timer);
+		return this.#emptySince.get(meetingId) ?? this.#startedAt;
 	}
 
+	/** Forgets what it knew of a meeting that is no longer live. */
+	forget(meetingId: string): void {
+		this.#emptySince.delete(meetingId);
+	}
+
+	/** Ends the meeting if nobody is in it; false when somebody is (or it was no longer live). */
+	endIfIdle(meetingId: string, reason: Exclude<MeetingEndReason, 'chair'>): Promise<boolean> {
+		return this.#inMeetingQueue(meetingId, async () => {
+			const room = this.#rooms.get(meetingId);
+			if (room && !room.closed) {
+				return room.endIfIdle(reason);
+			}
+			const meeting = await this.#options.repo.findMeeting(meetingId);
+			if (meeting?.status !== 'live') {
+				return false;
+			}
+			const { repo, events, log } = this.#options;
+			return new MeetingJournal({ meetingId, startedAt: meeting.startedAt, repo, bus: events, log }).ended(reason);
+		});
+	}
+
+	/** Shutdown: no new rooms; every room records its sites' leaves and closes. */
 	async closeAll(): Promise<void> {
-		for (const timer of this.#emptyTimers.values()) {
+		this.#closed = true;
+		for (const timer of this.#closeTimers.values()) {
 			clearTimeout(timer);
 		}
-		this.#emptyTimers.clear();
-		const rooms = await Promise.allSettled(this.#rooms.values());
-		for (const room of rooms) {
-			if (room.status === 'fulfilled') {
-				room.value.close();
-			}
-		}
+		this.#closeTimers.clear();
+		await Promise.allSettled([...this.#queues.values()].map((queue) => queue.drain()));
+		await Promise.allSettled([...this.#rooms.values()].map((room) => room.shutdown()));
 		this.#rooms.clear();
 	}
 
-	#cancelEmptyTimer(meetingId: string): void {
-		const timer = this.#emptyTimers.get(meetingId);
+	#open(meetingId: string): Promise<Conference> {
+		return this.#inMeetingQueue(meetingId, async () => {
+			const existing = this.#rooms.get(meetingId);
+			if (existing && !existing.closed) {
+				return existing;
+			}
+			if (this.#closed) {
+				throw new UnavailableError('The server is restarting; join again in a moment');
+			}
+			// Read now, not when the request arrived: the meeting may have ended meanwhile.
+			const meeting = await this.#options.repo.findMeeting(meetingId);
+			if (!meeting) {
+				throw new NotFoundError(`No meeting ${meetingId}`);
+			}
+			if (meeting.status === 'ended' || meeting.status === 'cancelled') {
+				throw new InvalidStateError(meeting.status === 'ended' ? 'The meeting has ended' : 'The meeting is cancelled');
+			}
+			const { pool, repo, events, log } = this.#options;
+			const media = await MediaRoom.create(pool, log);
+			const journal = new MeetingJournal({ meetingId, startedAt: meeting.startedAt, repo, bus: events, log });
+			const conference = new Conference({ meetingId, title: meeting.title, locked: meeting.locked, media, journal, log });
+			this.#follow(conference);
+			this.#rooms.set(meetingId, conference);
+			return conference;
+		});
+	}
+
+	#follow(conference: Conference): void {
+		const id = conference.meetingId;
+		conference.on('occupancy', (size) => {
+			this.#cancelCloseTimer(id);
+			if (size > 0) {
+				this.#emptySince.delete(id);
+				return;
+			}
+			this.#emptySince.set(id, Date.now());
+			const timer = setTimeout(() => {
+				this.#closeTimers.delete(id);
+				void conference.closeIfEmpty();
+			}, this.#options.emptyRoomCloseMs);
+			timer.unref();
+			this.#closeTimers.set(id, timer);
+		});
+		conference.once('closed', () => {
+			this.#cancelCloseTimer(id);
+			if (this.#rooms.get(id) === conference) {
+				this.#rooms.delete(id);
+			}
+			if (conference.ended) {
+				this.#emptySince.delete(id);
+			} else if (!this.#emptySince.has(id)) {
+				this.#emptySince.set(id, Date.now());
+			}
+		});
+	}
+
+	#cancelCloseTimer(meetingId: string): void {
+		const timer = this.#closeTimers.get(meetingId);
 		if (timer) {
 			clearTimeout(timer);
-			this.#emptyTimers.delete(meetingId);
+			this.#closeTimers.delete(meetingId);
 		}
 	}
 
-	async #create(meeting: { id: string; title: string; locked: boolean; status: string }): Promise<Conference> {
-		const media = await MediaRoom.create(this.#pool, this.#log);
-		const conference = new Conference({
-			meetingId: meeting.id,
-			title: meeting.title,
-			locked: meeting.locked,
-			started: meeting.status === 'live',
-			media,
-			recorder: this.#recorder(meeting.id),
-			log: this.#log,
+	#inMeetingQueue<T>(meetingId: string, task: () => Promise<T>): Promise<T> {
+		let queue = this.#queues.get(meetingId);
+		if (!queue) {
+			queue = new SerialQueue();
+			this.#queues.set(meetingId, queue);
+		}
+		const owner = queue;
+		return owner.push(task).finally(() => {
+			if (owner.pending === 0 && this.#queues.get(meetingId) === owner) {
+				this.#queues.delete(meetingId);
+			}
 		});
-		conference.once('closed', () => {
-			void this.#rooms.get(meeting.id)?.then((current) => {
-				if (current === conference) {
-					this.#rooms.delete(meeting.id);
-				}
-			});
-		});
-		return conference;
-	}
-
-	#recorder(meetingId: string): ConferenceRecorder {
-		const repo = this.#meetings;
-		return {
-			attendance: (unitId, kind, reason) => repo.addAttendance(meetingId, unitId, kind, reason, new Date()),
-			action: (actorId, action, targetUnitId, detail = '') => repo.addAction(meetingId, actorId, action, targetUnitId, detail, new Date()),
-			started: () => repo.setStatus(meetingId, { status: 'live', startedAt: new Date() }),
-			ended: () => repo.setStatus(meetingId, { status: 'ended', endedAt: new Date() }),
-			locked: (locked) => repo.setLocked(meetingId, locked),
-		};
 	}
 }

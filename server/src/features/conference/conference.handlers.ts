@@ -1,11 +1,11 @@
+import type { LeaveReason } from '#shared/api/meetings.ts';
 import type { NotificationName, NotificationOf } from '#shared/protocol/index.ts';
-import { onRequest } from '../../lib/define-handler.ts';
+import { onDisconnect, onRequest } from '../../lib/define-handler.ts';
 import { InvalidStateError } from '../../lib/errors.ts';
 import { asWire } from '../../lib/wire.ts';
 import type { AppSocket } from '../../plugins/app/socket-io.ts';
 import type { MeetingsRepository } from '../meetings/meetings.repository.ts';
-import { attachPeer } from '../media/attach-peer.ts';
-import type { LeaveReason } from '#shared/api/meetings.ts';
+import { bindPeer } from '../media/socket-peer.ts';
 import type { Conference } from './conference.ts';
 import type { ConferenceRegistry } from './conference-registry.ts';
 import { resolveJoin } from './join-resolver.ts';
@@ -24,16 +24,19 @@ function membershipOf(socket: AppSocket): Membership {
 	return membership;
 }
 
-async function leaveCurrent(socket: AppSocket, ctx: ConferenceContext, reason: LeaveReason): Promise<void> {
+async function leaveCurrent(socket: AppSocket, reason: LeaveReason): Promise<void> {
 	const membership = memberships.get(socket);
 	if (!membership) {
 		return;
 	}
 	memberships.delete(socket);
 	await membership.conference.leave(membership.participantId, reason);
-	ctx.registry.scheduleCloseIfEmpty(membership.conference);
 }
 
+/**
+ * The room:*, floor:*, chair:* and waiting:* requests of one socket. define-handler runs them one
+ * at a time per socket; the Conference orders them across sockets.
+ */
 export function registerConferenceHandlers(socket: AppSocket, ctx: ConferenceContext): void {
 	const notify = <K extends NotificationName>(event: K, payload: NotificationOf<K>): void => {
 		// Active-speaker hints may be dropped under load; everything else is delivered in order.
@@ -43,19 +46,19 @@ export function registerConferenceHandlers(socket: AppSocket, ctx: ConferenceCon
 			memberships.delete(socket);
 		}
 	};
+	const connection = { id: socket.id, notify };
 
 	onRequest(socket, 'room:join', async (request) => {
 		const target = await resolveJoin(ctx.meetings, socket.data.user, request);
-		await leaveCurrent(socket, ctx, 'left');
-		const conference = await ctx.registry.getOrCreate(target.meeting);
-		const result = await conference.join(target.identity, notify);
+		await leaveCurrent(socket, 'left');
+		const { conference, result } = await ctx.registry.join(target.meeting.id, target.identity, connection);
 		if (result.status === 'waiting') {
 			memberships.set(socket, { conference, participantId: result.id });
 			return { status: 'waiting' as const, participantId: result.id, meetingTitle: conference.title };
 		}
 		const { participant } = result;
 		memberships.set(socket, { conference, participantId: participant.id });
-		attachPeer(socket, participant.peer);
+		bindPeer(socket, participant.peer, 'conference');
 		socket.data.log.info({ meetingId: conference.meetingId, unitId: participant.unitId, participantId: participant.id }, 'site joined');
 		return {
 			status: 'joined' as const,
@@ -66,27 +69,25 @@ export function registerConferenceHandlers(socket: AppSocket, ctx: ConferenceCon
 	});
 
 	onRequest(socket, 'room:leave', async () => {
-		await leaveCurrent(socket, ctx, 'left');
+		await leaveCurrent(socket, 'left');
 		return {};
 	});
 
 	onRequest(socket, 'room:set-state', async ({ audioOnly }) => {
 		const { conference, participantId } = membershipOf(socket);
-		conference.setState(participantId, { audioOnly });
+		await conference.setState(participantId, { audioOnly });
 		return {};
 	});
 
 	onRequest(socket, 'producer:pause', async ({ producerId }) => {
 		const { conference, participantId } = membershipOf(socket);
-		await conference.participant(participantId)?.peer.pauseProducer(producerId);
-		conference.changed();
+		await conference.setOwnProducerPaused(participantId, producerId, true);
 		return {};
 	});
 
 	onRequest(socket, 'producer:resume', async ({ producerId }) => {
 		const { conference, participantId } = membershipOf(socket);
-		await conference.participant(participantId)?.peer.resumeProducer(producerId);
-		conference.changed();
+		await conference.setOwnProducerPaused(participantId, producerId, false);
 		return {};
 	});
 
@@ -104,12 +105,12 @@ export function registerConferenceHandlers(socket: AppSocket, ctx: ConferenceCon
 
 	onRequest(socket, 'floor:request', async () => {
 		const { conference, participantId } = membershipOf(socket);
-		return { position: conference.requestFloor(participantId) };
+		return { position: await conference.requestFloor(participantId) };
 	});
 
 	onRequest(socket, 'floor:cancel', async () => {
 		const { conference, participantId } = membershipOf(socket);
-		conference.cancelFloor(participantId);
+		await conference.cancelFloor(participantId);
 		return {};
 	});
 
@@ -151,9 +152,7 @@ export function registerConferenceHandlers(socket: AppSocket, ctx: ConferenceCon
 		return {};
 	});
 
-	socket.on('disconnect', () => {
-		void leaveCurrent(socket, ctx, 'disconnected').catch((error: unknown) => {
-			socket.data.log.error({ err: error }, 'leaving on disconnect failed');
-		});
-	});
+	// Runs after every request the socket sent before it: a join still in progress completes first
+	// and is then left, instead of leaving a site behind that nobody will ever disconnect.
+	onDisconnect(socket, () => leaveCurrent(socket, 'disconnected'));
 }

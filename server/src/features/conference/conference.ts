@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { LeaveReason } from '#shared/api/meetings.ts';
-import type { NotificationName, NotificationOf, ParticipantView, RoomSnapshot } from '#shared/protocol/index.ts';
-import { ForbiddenError, InvalidStateError, NotFoundError } from '../../lib/errors.ts';
+import type { NotificationName, NotificationOf, RoomSnapshot } from '#shared/protocol/index.ts';
+import type { MeetingEndReason, SiteRef } from '../../domain/meeting-events.ts';
+import { ForbiddenError, InvalidStateError, NotFoundError, UnavailableError } from '../../lib/errors.ts';
+import { SerialQueue } from '../../lib/serial-queue.ts';
 import { TypedEmitter } from '../../lib/typed-emitter.ts';
 import type { MediaRoom } from '../../sfu/media-room.ts';
-import type { Peer } from '../../sfu/peer.ts';
+import type { Peer, Source } from '../../sfu/peer.ts';
+import { buildSnapshot } from './conference-snapshot.ts';
+import type { MeetingJournal } from './meeting-journal.ts';
 
 /** Sends one notification to one site; the socket layer provides it. */
 export type Notify = <K extends NotificationName>(event: K, payload: NotificationOf<K>) => void;
@@ -19,42 +23,63 @@ export type Identity = {
 	chair: boolean;
 };
 
-/** Durable side effects, awaited so that an acknowledged action is on disk. */
-export type ConferenceRecorder = {
-	attendance: (unitId: string, kind: 'join' | 'leave', reason: string) => Promise<void>;
-	action: (actorUserId: string | null, action: string, targetUnitId: string | null, detail?: string) => Promise<void>;
-	started: () => Promise<void>;
-	ended: () => Promise<void>;
-	locked: (locked: boolean) => Promise<void>;
-};
+/** The window a request comes from (its socket): a window never replaces itself. */
+export type Connection = { id: string; notify: Notify };
 
 export type Participant = Identity & {
 	id: string;
 	key: string;
+	connectionId: string;
 	joinedAt: Date;
 	peer: Peer;
 	notify: Notify;
 	audioOnly: boolean;
 };
 
-type Waiting = Identity & { id: string; key: string; since: Date; notify: Notify };
+export type Waiting = Identity & { id: string; key: string; connectionId: string; since: Date; notify: Notify };
 
-export type ConferenceEvents = { closed: [] };
+export type JoinResult = { status: 'joined'; participant: Participant } | { status: 'waiting'; id: string };
+
+/**
+ * The room is gone but the meeting goes on (its media failed, or it was closed while empty):
+ * joining again opens a new room. The registry retries on this error.
+ */
+export class RoomClosedError extends UnavailableError {
+	constructor() {
+		super('The meeting moved to a new media room; join again');
+	}
+}
+
+export type ConferenceEvents = {
+	closed: [];
+	/** Sites connected or waiting, after each change of that number. */
+	occupancy: [size: number];
+};
 
 type Log = { warn: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
 
+type CloseCause = 'ended' | 'media-failure' | 'idle' | 'shutdown';
+
+function siteOf(p: Participant): SiteRef {
+	return { participantId: p.id, unitId: p.unitId, unitName: p.unitName };
+}
 
 /**
  * A live meeting: its sites, waiting room, floor queue, spotlight and lock, over one MediaRoom.
- * All state changes happen synchronously in the event loop, so concurrent requests are ordered
- * by arrival; every change is broadcast as a full snapshot with an increasing seq.
+ *
+ * Every change runs in one queue, one at a time in arrival order: a change that awaits (a
+ * database write, a mediasoup request) finishes before the next one reads the state, so checks
+ * cannot go stale across an await. Changes that must be durable are written before memory
+ * changes (join, lock) or recorded right after (leave); the journal publishes the meeting
+ * events after each write. Every change is broadcast as a snapshot with an increasing seq.
  */
 export class Conference extends TypedEmitter<ConferenceEvents> {
 	readonly meetingId: string;
 	readonly title: string;
 	readonly #media: MediaRoom;
-	readonly #recorder: ConferenceRecorder;
+	readonly #journal: MeetingJournal;
 	readonly #log: Log;
+	readonly #queue = new SerialQueue();
 	readonly #participants = new Map<string, Participant>();
 	readonly #waiting = new Map<string, Waiting>();
 	/** Keys (unit + person) the chair admitted while locked; they may rejoin without waiting. */
@@ -65,60 +90,29 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 	#spotlight: string | null = null;
 	#activeSpeaker: string | null = null;
 	#locked: boolean;
-	#started: boolean;
 	readonly #roomId = randomUUID();
 	#seq = 0;
-	#closed = false;
+	#lastSize = 0;
+	#closeCause: CloseCause | null = null;
 
-	constructor(options: {
-		meetingId: string;
-		title: string;
-		locked: boolean;
-		started: boolean;
-		media: MediaRoom;
-		recorder: ConferenceRecorder;
-		log: Log;
-	}) {
+	constructor(options: { meetingId: string; title: string; locked: boolean; media: MediaRoom; journal: MeetingJournal; log: Log }) {
 		super((event, error) => options.log.error({ err: error, event }, 'Conference listener threw'));
 		this.meetingId = options.meetingId;
 		this.title = options.title;
 		this.#locked = options.locked;
-		this.#started = options.started;
 		this.#media = options.media;
-		this.#recorder = options.recorder;
+		this.#journal = options.journal;
 		this.#log = options.log;
-
-		this.#media.on('producer-added', (participantId, producer, source) => {
-			for (const other of this.#participants.values()) {
-				if (other.id !== participantId) {
-					other.notify('producer:added', { participantId, producerId: producer.id, kind: producer.kind, source });
-				}
-			}
-			this.#broadcast();
-		});
-		this.#media.on('producer-removed', () => this.#broadcast());
-		this.#media.on('active-speaker', (participantId) => {
-			this.#activeSpeaker = participantId;
-			for (const p of this.#participants.values()) {
-				p.notify('room:active-speaker', { participantId });
-			}
-		});
-		this.#media.on('router-closed', () => {
-			this.#log.error({ meetingId: this.meetingId }, 'media router closed under a live meeting; sites must rejoin');
-			// Closed at once, so that sites rejoining right away get a fresh room on a live worker.
-			const sites = [...this.#participants.values()];
-			for (const p of sites) {
-				p.notify('media:closed', { reason: 'The media server restarted; reconnecting' });
-			}
-			this.close();
-			void Promise.all(sites.map((p) => this.#recorder.attendance(p.unitId, 'leave', 'media-failure'))).catch((error: unknown) => {
-				this.#log.error({ err: error }, 'could not record leaves after a media failure');
-			});
-		});
+		this.#followMedia();
 	}
 
 	get closed(): boolean {
-		return this.#closed;
+		return this.#closeCause !== null;
+	}
+
+	/** Closed because the meeting ended (not because its media failed or it was freed while empty). */
+	get ended(): boolean {
+		return this.#closeCause === 'ended';
 	}
 
 	get size(): number {
@@ -133,62 +127,293 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		return this.#participants.get(id);
 	}
 
-	/** Producers a newly joined site should consume. */
-	producersFor(participantId: string): { participantId: string; producerId: string; kind: 'audio' | 'video'; source: 'microphone' | 'camera' | 'screen' }[] {
+	/** Producers a site should consume: everyone's but its own. */
+	producersFor(participantId: string): { participantId: string; producerId: string; kind: 'audio' | 'video'; source: Source }[] {
 		return this.#media
 			.producers()
 			.filter((p) => p.participantId !== participantId)
 			.map((p) => ({ participantId: p.participantId, producerId: p.producer.id, kind: p.producer.kind, source: p.source }));
 	}
 
-	/** Joins or queues a site. A second window of the same site replaces the first. */
-	async join(identity: Identity, notify: Notify): Promise<{ status: 'joined'; participant: Participant } | { status: 'waiting'; id: string }> {
+	/** Joins or queues a site. Another window of the same site is replaced by this one. */
+	join(identity: Identity, connection: Connection): Promise<JoinResult> {
+		return this.#queue.push(() => this.#join(identity, connection));
+	}
+
+	leave(participantId: string, reason: LeaveReason): Promise<void> {
+		return this.#queue.push(() => this.#leave(participantId, reason));
+	}
+
+	setState(participantId: string, state: { audioOnly?: boolean | undefined }): Promise<void> {
+		return this.#queue.push(() => {
+			const participant = this.#require(participantId);
+			if (state.audioOnly !== undefined) {
+				participant.audioOnly = state.audioOnly;
+			}
+			this.#changed();
+		});
+	}
+
+	/** The site pauses or resumes one of its own producers (its microphone button, its camera). */
+	setOwnProducerPaused(participantId: string, producerId: string, paused: boolean): Promise<void> {
+		return this.#queue.push(async () => {
+			const participant = this.#require(participantId);
+			await (paused ? participant.peer.pauseProducer(producerId) : participant.peer.resumeProducer(producerId));
+		});
+	}
+
+	requestFloor(participantId: string): Promise<number> {
+		return this.#queue.push(() => {
+			this.#require(participantId);
+			const index = this.#floorQueue.findIndex((f) => f.participantId === participantId);
+			if (index >= 0) {
+				return index + 1;
+			}
+			this.#floorQueue.push({ participantId, since: new Date() });
+			this.#changed();
+			return this.#floorQueue.length;
+		});
+	}
+
+	cancelFloor(participantId: string): Promise<void> {
+		return this.#queue.push(() => {
+			this.#require(participantId);
+			this.#floorQueue = this.#floorQueue.filter((f) => f.participantId !== participantId);
+			this.#changed();
+		});
+	}
+
+	grantFloor(chairId: string, targetId: string): Promise<void> {
+		return this.#queue.push(async () => {
+			const chair = this.#requireChair(chairId);
+			const target = this.#require(targetId);
+			const previous = this.#spotlight;
+			if (previous && previous !== targetId) {
+				await this.#muteMicrophone(previous);
+			}
+			this.#floorQueue = this.#floorQueue.filter((f) => f.participantId !== targetId);
+			this.#spotlight = targetId;
+			const mic = target.peer.producerBySource('microphone');
+			if (mic?.paused) {
+				await mic.resume();
+			}
+			target.notify('floor:granted', {});
+			this.#changed();
+			await this.#journal.action(chair.userId, 'floor.granted', target.unitId);
+		});
+	}
+
+	endFloor(chairId: string): Promise<void> {
+		return this.#queue.push(async () => {
+			const chair = this.#requireChair(chairId);
+			const speaker = this.#spotlight;
+			if (!speaker) {
+				throw new InvalidStateError('Nobody has the floor');
+			}
+			this.#spotlight = null;
+			await this.#muteMicrophone(speaker);
+			this.#changed();
+			await this.#journal.action(chair.userId, 'floor.ended', this.#participants.get(speaker)?.unitId ?? null);
+		});
+	}
+
+	mute(chairId: string, targetId: string): Promise<void> {
+		return this.#queue.push(async () => {
+			const chair = this.#requireChair(chairId);
+			const target = this.#require(targetId);
+			await this.#muteMicrophone(targetId);
+			this.#changed();
+			await this.#journal.action(chair.userId, 'site.muted', target.unitId);
+		});
+	}
+
+	muteAll(chairId: string): Promise<number> {
+		return this.#queue.push(async () => {
+			const chair = this.#requireChair(chairId);
+			let muted = 0;
+			for (const p of [...this.#participants.values()]) {
+				if (p.id !== chairId && (await this.#muteMicrophone(p.id))) {
+					muted += 1;
+				}
+			}
+			this.#changed();
+			await this.#journal.action(chair.userId, 'all.muted', null, `${muted}`);
+			return muted;
+		});
+	}
+
+	askUnmute(chairId: string, targetId: string): Promise<void> {
+		return this.#queue.push(async () => {
+			const chair = this.#requireChair(chairId);
+			const target = this.#require(targetId);
+			target.notify('chair:unmute-requested', {});
+			await this.#journal.action(chair.userId, 'unmute.requested', target.unitId);
+		});
+	}
+
+	remove(chairId: string, targetId: string): Promise<void> {
+		return this.#queue.push(async () => {
+			const chair = this.#requireChair(chairId);
+			const target = this.#require(targetId);
+			if (target.id === chair.id) {
+				throw new InvalidStateError('The chair cannot remove itself');
+			}
+			this.#removed.add(target.key);
+			this.#admitted.delete(target.key);
+			target.notify('room:closed', { reason: 'removed' });
+			await this.#leave(targetId, 'removed');
+			await this.#journal.action(chair.userId, 'site.removed', target.unitId);
+		});
+	}
+
+	/** The lock changes in memory only once it is on disk, so a failed write leaves the room as it was. */
+	lock(chairId: string, locked: boolean): Promise<void> {
+		return this.#queue.push(async () => {
+			const chair = this.#requireChair(chairId);
+			await this.#journal.locked(locked);
+			this.#locked = locked;
+			this.#changed();
+			await this.#journal.action(chair.userId, locked ? 'meeting.locked' : 'meeting.unlocked', null);
+		});
+	}
+
+	admit(chairId: string, waitingId: string): Promise<void> {
+		return this.#queue.push(async () => {
+			const chair = this.#requireChair(chairId);
+			const waiting = this.#takeWaiting(waitingId);
+			this.#admitted.add(waiting.key);
+			this.#removed.delete(waiting.key);
+			waiting.notify('room:admitted', { meetingId: this.meetingId });
+			this.#changed();
+			await this.#journal.action(chair.userId, 'waiting.admitted', waiting.unitId);
+		});
+	}
+
+	deny(chairId: string, waitingId: string): Promise<void> {
+		return this.#queue.push(async () => {
+			const chair = this.#requireChair(chairId);
+			const waiting = this.#takeWaiting(waitingId);
+			waiting.notify('room:closed', { reason: 'denied' });
+			this.#changed();
+			await this.#journal.action(chair.userId, 'waiting.denied', waiting.unitId);
+		});
+	}
+
+	/** The chair ends the meeting for everyone. */
+	end(chairId: string): Promise<void> {
+		return this.#queue.push(async () => {
+			const chair = this.#requireChair(chairId);
+			await this.#journal.action(chair.userId, 'meeting.ended', null);
+			await this.#end('chair');
+		});
+	}
+
+	/** Ends the meeting if nobody is connected or waiting; false if somebody is. */
+	endIfIdle(reason: Exclude<MeetingEndReason, 'chair'>): Promise<boolean> {
+		return this.#queue.push(async () => {
+			if (this.closed || this.size > 0) {
+				return false;
+			}
+			await this.#end(reason);
+			return true;
+		});
+	}
+
+	/** Frees the media of a room left empty; the meeting stays live and the next join opens a new room. */
+	closeIfEmpty(): Promise<void> {
+		return this.#queue.push(() => {
+			if (!this.closed && this.size === 0) {
+				this.#close('idle');
+			}
+		});
+	}
+
+	/** Server shutdown: every site's leave is recorded, then the room closes. */
+	shutdown(): Promise<void> {
+		return this.#queue.push(async () => {
+			if (this.closed) {
+				return;
+			}
+			for (const id of [...this.#participants.keys()]) {
+				await this.#leave(id, 'server-restart');
+			}
+			this.#waiting.clear();
+			this.#close('shutdown');
+		});
+	}
+
+	snapshotFor(participantId: string): RoomSnapshot {
+		return this.#snapshot(this.#participants.get(participantId)?.chair ?? false);
+	}
+
+	/** Closes the room at once, without records; shutdown() and the meeting's end call it after theirs. */
+	close(): void {
+		this.#close('shutdown');
+	}
+
+	async #join(identity: Identity, connection: Connection): Promise<JoinResult> {
 		this.#assertOpen();
 		const key = `${identity.unitId}:${identity.userId ?? 'link'}`;
 		const mustWait = !identity.host && ((this.#locked && !this.#admitted.has(key)) || this.#removed.has(key));
 		if (mustWait) {
-			for (const w of this.#waiting.values()) {
+			for (const w of [...this.#waiting.values()]) {
 				if (w.key === key) {
 					this.#waiting.delete(w.id);
+					if (w.connectionId !== connection.id) {
+						w.notify('room:closed', { reason: 'replaced' });
+					}
 				}
 			}
 			const id = randomUUID();
-			this.#waiting.set(id, { ...identity, id, key, since: new Date(), notify });
-			this.#broadcast();
+			this.#waiting.set(id, { ...identity, id, key, connectionId: connection.id, since: new Date(), notify: connection.notify });
+			this.#changed();
 			return { status: 'waiting', id };
 		}
-		for (const existing of this.#participants.values()) {
+		for (const existing of [...this.#participants.values()]) {
 			if (existing.key === key) {
-				existing.notify('room:closed', { reason: 'replaced' });
-				await this.leave(existing.id, 'replaced');
+				const self = existing.connectionId === connection.id;
+				if (!self) {
+					existing.notify('room:closed', { reason: 'replaced' });
+				}
+				await this.#leave(existing.id, self ? 'left' : 'replaced');
 			}
 		}
-		this.#assertOpen();
 		const id = randomUUID();
-		const participant: Participant = { ...identity, id, key, joinedAt: new Date(), peer: this.#media.createPeer(id), notify, audioOnly: false };
-		this.#participants.set(id, participant);
-		await this.#recorder.attendance(identity.unitId, 'join', '');
-		if (!this.#started && identity.host) {
-			this.#started = true;
-			await this.#recorder.started();
+		const start = identity.host && !this.#journal.started;
+		// Written first: a site the database does not know as present never enters the room.
+		await this.#journal.joined({ participantId: id, ...identity }, start);
+		if (this.closed) {
+			// The media failed during the write: the join is on record, so is its end.
+			await this.#journal.left({ participantId: id, unitId: identity.unitId, unitName: identity.unitName }, 'media-failure');
+			this.#assertOpen();
 		}
-		this.#broadcast();
+		const participant: Participant = {
+			...identity,
+			id,
+			key,
+			connectionId: connection.id,
+			joinedAt: new Date(),
+			peer: this.#media.createPeer(id),
+			notify: connection.notify,
+			audioOnly: false,
+		};
+		this.#participants.set(id, participant);
+		this.#changed();
 		return { status: 'joined', participant };
 	}
 
-	async leave(participantId: string, reason: LeaveReason): Promise<void> {
-		const waiting = this.#waiting.get(participantId);
-		if (waiting) {
-			this.#waiting.delete(participantId);
-			this.#broadcast();
+	async #leave(participantId: string, reason: LeaveReason): Promise<void> {
+		if (this.#waiting.delete(participantId)) {
+			this.#changed();
 			return;
 		}
 		const participant = this.#participants.get(participantId);
 		if (!participant) {
 			return;
 		}
-		this.#participants.delete(participantId);
+		// The peer closes while the site is still listed, so its producers' removal names it.
 		participant.peer.close();
+		this.#participants.delete(participantId);
 		this.#floorQueue = this.#floorQueue.filter((f) => f.participantId !== participantId);
 		if (this.#spotlight === participantId) {
 			this.#spotlight = null;
@@ -196,206 +421,31 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		if (this.#activeSpeaker === participantId) {
 			this.#activeSpeaker = null;
 		}
-		this.#broadcast();
-		await this.#recorder.attendance(participant.unitId, 'leave', reason).catch((error: unknown) => {
-			this.#log.error({ err: error, participantId }, 'could not record a leave');
-		});
+		this.#changed();
+		await this.#journal.left(siteOf(participant), reason);
 	}
 
-	setState(participantId: string, state: { audioOnly?: boolean | undefined }): void {
-		const participant = this.#require(participantId);
-		if (state.audioOnly !== undefined) {
-			participant.audioOnly = state.audioOnly;
-		}
-		this.#broadcast();
-	}
-
-	/** Called after a site paused or resumed one of its own producers. */
-	changed(): void {
-		this.#broadcast();
-	}
-
-	requestFloor(participantId: string): number {
-		this.#require(participantId);
-		const index = this.#floorQueue.findIndex((f) => f.participantId === participantId);
-		if (index >= 0) {
-			return index + 1;
-		}
-		this.#floorQueue.push({ participantId, since: new Date() });
-		this.#broadcast();
-		return this.#floorQueue.length;
-	}
-
-	cancelFloor(participantId: string): void {
-		this.#require(participantId);
-		this.#floorQueue = this.#floorQueue.filter((f) => f.participantId !== participantId);
-		this.#broadcast();
-	}
-
-	async grantFloor(chairId: string, targetId: string): Promise<void> {
-		const chair = this.#requireChair(chairId);
-		const target = this.#require(targetId);
-		this.#floorQueue = this.#floorQueue.filter((f) => f.participantId !== targetId);
-		const previous = this.#spotlight;
-		this.#spotlight = targetId;
-		if (previous && previous !== targetId) {
-			await this.#muteMicrophone(previous);
-		}
-		const mic = target.peer.producerBySource('microphone');
-		if (mic?.paused) {
-			await mic.resume();
-		}
-		target.notify('floor:granted', {});
-		this.#broadcast();
-		await this.#recorder.action(chair.userId, 'floor.granted', target.unitId);
-	}
-
-	async endFloor(chairId: string): Promise<void> {
-		const chair = this.#requireChair(chairId);
-		const speaker = this.#spotlight;
-		if (!speaker) {
-			throw new InvalidStateError('Nobody has the floor');
-		}
-		this.#spotlight = null;
-		await this.#muteMicrophone(speaker);
-		this.#broadcast();
-		await this.#recorder.action(chair.userId, 'floor.ended', this.#participants.get(speaker)?.unitId ?? null);
-	}
-
-	async mute(chairId: string, targetId: string): Promise<void> {
-		const chair = this.#requireChair(chairId);
-		const target = this.#require(targetId);
-		await this.#muteMicrophone(targetId);
-		this.#broadcast();
-		await this.#recorder.action(chair.userId, 'site.muted', target.unitId);
-	}
-
-	async muteAll(chairId: string): Promise<number> {
-		const chair = this.#requireChair(chairId);
-		let muted = 0;
-		for (const p of this.#participants.values()) {
-			if (p.id !== chairId && (await this.#muteMicrophone(p.id))) {
-				muted += 1;
+	async #end(reason: MeetingEndReason): Promise<void> {
+		try {
+			for (const p of [...this.#participants.values()]) {
+				p.notify('room:closed', { reason: 'ended' });
+				await this.#leave(p.id, 'ended');
 			}
+			for (const w of this.#waiting.values()) {
+				w.notify('room:closed', { reason: 'ended' });
+			}
+			this.#waiting.clear();
+			await this.#journal.ended(reason);
+		} finally {
+			this.#close('ended');
 		}
-		this.#broadcast();
-		await this.#recorder.action(chair.userId, 'all.muted', null, `${muted}`);
-		return muted;
 	}
 
-	async askUnmute(chairId: string, targetId: string): Promise<void> {
-		const chair = this.#requireChair(chairId);
-		const target = this.#require(targetId);
-		target.notify('chair:unmute-requested', {});
-		await this.#recorder.action(chair.userId, 'unmute.requested', target.unitId);
-	}
-
-	async remove(chairId: string, targetId: string): Promise<void> {
-		const chair = this.#requireChair(chairId);
-		const target = this.#require(targetId);
-		if (target.id === chair.id) {
-			throw new InvalidStateError('The chair cannot remove itself');
-		}
-		this.#removed.add(target.key);
-		this.#admitted.delete(target.key);
-		target.notify('room:closed', { reason: 'removed' });
-		await this.leave(targetId, 'removed');
-		await this.#recorder.action(chair.userId, 'site.removed', target.unitId);
-	}
-
-	async lock(chairId: string, locked: boolean): Promise<void> {
-		const chair = this.#requireChair(chairId);
-		this.#locked = locked;
-		await this.#recorder.locked(locked);
-		this.#broadcast();
-		await this.#recorder.action(chair.userId, locked ? 'meeting.locked' : 'meeting.unlocked', null);
-	}
-
-	async admit(chairId: string, waitingId: string): Promise<void> {
-		const chair = this.#requireChair(chairId);
-		const waiting = this.#takeWaiting(waitingId);
-		this.#admitted.add(waiting.key);
-		this.#removed.delete(waiting.key);
-		waiting.notify('room:admitted', { meetingId: this.meetingId });
-		this.#broadcast();
-		await this.#recorder.action(chair.userId, 'waiting.admitted', waiting.unitId);
-	}
-
-	async deny(chairId: string, waitingId: string): Promise<void> {
-		const chair = this.#requireChair(chairId);
-		const waiting = this.#takeWaiting(waitingId);
-		waiting.notify('room:closed', { reason: 'denied' });
-		this.#broadcast();
-		await this.#recorder.action(chair.userId, 'waiting.denied', waiting.unitId);
-	}
-
-	#takeWaiting(waitingId: string) {
-		const waiting = this.#waiting.get(waitingId);
-		if (!waiting) {
-			throw new NotFoundError('That site is no longer waiting');
-		}
-		this.#waiting.delete(waitingId);
-		return waiting;
-	}
-
-	/** Ends the meeting for everyone. */
-	async end(chairId: string): Promise<void> {
-		const chair = this.#requireChair(chairId);
-		await this.#recorder.action(chair.userId, 'meeting.ended', null);
-		for (const p of [...this.#participants.values()]) {
-			p.notify('room:closed', { reason: 'ended' });
-			await this.leave(p.id, 'ended');
-		}
-		for (const w of this.#waiting.values()) {
-			w.notify('room:closed', { reason: 'ended' });
-		}
-		this.#waiting.clear();
-		await this.#recorder.ended();
-		this.close();
-	}
-
-	snapshotFor(participantId: string): RoomSnapshot {
-		const viewer = this.#participants.get(participantId);
-		const participants: ParticipantView[] = [...this.#participants.values()].map((p) => {
-			const producers = p.peer.producers.map(({ producer, source }) => ({ id: producer.id, kind: producer.kind, source, paused: producer.paused }));
-			const mic = producers.find((x) => x.source === 'microphone');
-			const camera = producers.find((x) => x.source === 'camera');
-			return {
-				id: p.id,
-				unitId: p.unitId,
-				unitName: p.unitName,
-				displayName: p.displayName,
-				host: p.host,
-				chair: p.chair,
-				micMuted: !mic || mic.paused,
-				cameraOff: !camera || camera.paused,
-				audioOnly: p.audioOnly,
-				screenSharing: producers.some((x) => x.source === 'screen'),
-				joinedAt: p.joinedAt.toISOString(),
-				producers,
-			};
-		});
-		return {
-			roomId: this.#roomId,
-			seq: this.#seq,
-			meetingId: this.meetingId,
-			title: this.title,
-			locked: this.#locked,
-			participants,
-			floorQueue: this.#floorQueue.map((f) => ({ participantId: f.participantId, since: f.since.toISOString() })),
-			spotlight: this.#spotlight,
-			activeSpeaker: this.#activeSpeaker,
-			waiting: viewer?.chair
-				? [...this.#waiting.values()].map((w) => ({ id: w.id, unitName: w.unitName, displayName: w.displayName, since: w.since.toISOString() }))
-				: [],
-		};
-	}
-
-	close(): void {
-		if (this.#closed) {
+	#close(cause: CloseCause): void {
+		if (this.#closeCause) {
 			return;
 		}
-		this.#closed = true;
+		this.#closeCause = cause;
 		for (const p of this.#participants.values()) {
 			p.peer.close();
 		}
@@ -403,6 +453,15 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		this.#waiting.clear();
 		this.#media.close();
 		this.safeEmit('closed');
+	}
+
+	#takeWaiting(waitingId: string): Waiting {
+		const waiting = this.#waiting.get(waitingId);
+		if (!waiting) {
+			throw new NotFoundError('That site is no longer waiting');
+		}
+		this.#waiting.delete(waitingId);
+		return waiting;
 	}
 
 	async #muteMicrophone(participantId: string): Promise<boolean> {
@@ -416,23 +475,117 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		return true;
 	}
 
-	#broadcast(): void {
-		if (this.#closed) {
+	/** Media changes happen outside the queue (mediasoup reports them); they only broadcast and publish. */
+	#followMedia(): void {
+		const siteRef = (participantId: string): SiteRef => {
+			const p = this.#participants.get(participantId);
+			return { participantId, unitId: p?.unitId ?? '', unitName: p?.unitName ?? '' };
+		};
+		const media = this.#media;
+		media.on('producer-added', (participantId, producer, source) => {
+			for (const other of this.#participants.values()) {
+				if (other.id !== participantId) {
+					other.notify('producer:added', { participantId, producerId: producer.id, kind: producer.kind, source });
+				}
+			}
+			this.#changed();
+			this.#journal.publish('producer:added', {
+				...siteRef(participantId),
+				producerId: producer.id,
+				kind: producer.kind,
+				source,
+				paused: producer.paused,
+				producer,
+				router: media.router,
+			});
+		});
+		const producerEvent =
+			(event: 'producer:removed' | 'producer:paused' | 'producer:resumed') =>
+			(participantId: string, producer: { id: string; kind: 'audio' | 'video' }, source: Source): void => {
+				this.#changed();
+				this.#journal.publish(event, { ...siteRef(participantId), producerId: producer.id, kind: producer.kind, source });
+			};
+		media.on('producer-removed', producerEvent('producer:removed'));
+		media.on('producer-paused', producerEvent('producer:paused'));
+		media.on('producer-resumed', producerEvent('producer:resumed'));
+		media.on('active-speaker', (participantId) => {
+			this.#activeSpeaker = participantId;
+			for (const p of this.#participants.values()) {
+				p.notify('room:active-speaker', { participantId });
+			}
+			this.#journal.publish('active-speaker', { participantId, unitId: participantId ? (this.#participants.get(participantId)?.unitId ?? null) : null });
+		});
+		media.on('router-closed', () => this.#mediaFailed());
+	}
+
+	/**
+	 * The worker under this room died. The room closes at once, so that sites rejoining right away
+	 * get a fresh room on a live worker; the meeting itself goes on. The leaves are recorded in
+	 * the queue, after any change already in progress.
+	 */
+	#mediaFailed(): void {
+		if (this.closed) {
+			return;
+		}
+		this.#log.error({ meetingId: this.meetingId }, 'media router closed under a live meeting; sites must rejoin');
+		const sites = [...this.#participants.values()];
+		for (const site of [...sites, ...this.#waiting.values()]) {
+			site.notify('media:closed', { reason: 'The media server restarted; reconnecting' });
+		}
+		this.#close('media-failure');
+		void this.#queue
+			.push(async () => {
+				for (const site of sites) {
+					await this.#journal.left(siteOf(site), 'media-failure');
+				}
+			})
+			.catch((error: unknown) => this.#log.error({ err: error }, 'could not record leaves after a media failure'));
+	}
+
+	/** Broadcasts the new state: one snapshot for everyone, one more for chairs (with the waiting room). */
+	#changed(): void {
+		if (this.closed) {
 			return;
 		}
 		this.#seq += 1;
+		let plain: RoomSnapshot | undefined;
+		let chair: RoomSnapshot | undefined;
 		for (const p of this.#participants.values()) {
-			p.notify('room:snapshot', this.snapshotFor(p.id));
+			const snapshot = p.chair ? (chair ??= this.#snapshot(true)) : (plain ??= this.#snapshot(false));
+			p.notify('room:snapshot', snapshot);
+		}
+		if (this.size !== this.#lastSize) {
+			this.#lastSize = this.size;
+			this.safeEmit('occupancy', this.size);
 		}
 	}
 
+	#snapshot(withWaiting: boolean): RoomSnapshot {
+		return buildSnapshot({
+			roomId: this.#roomId,
+			seq: this.#seq,
+			meetingId: this.meetingId,
+			title: this.title,
+			locked: this.#locked,
+			participants: this.#participants.values(),
+			floorQueue: this.#floorQueue,
+			spotlight: this.#spotlight,
+			activeSpeaker: this.#activeSpeaker,
+			waiting: withWaiting ? this.#waiting.values() : [],
+		});
+	}
+
 	#assertOpen(): void {
-		if (this.#closed) {
+		if (this.#closeCause === 'ended') {
 			throw new InvalidStateError('The meeting has ended');
+		}
+		if (this.#closeCause) {
+			throw new RoomClosedError();
 		}
 	}
 
 	#require(participantId: string): Participant {
+		this.#assertOpen();
 		const participant = this.#participants.get(participantId);
 		if (!participant) {
 			throw new NotFoundError('No such site in this meeting');

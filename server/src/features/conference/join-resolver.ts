@@ -1,5 +1,5 @@
 import { ForbiddenError, InvalidPayloadError, InvalidStateError, NotFoundError, UnauthorizedError } from '../../lib/errors.ts';
-import type { UserDto } from '../accounts/users.repository.ts';
+import type { User } from '#shared/api/auth.ts';
 import { canJoin } from '../meetings/meeting-policy.ts';
 import type { MeetingsRepository } from '../meetings/meetings.repository.ts';
 import { accessOf, hashJoinToken } from '../meetings/meetings.service.ts';
@@ -13,7 +13,7 @@ export type JoinTarget = { meeting: { id: string; title: string; locked: boolean
  */
 export async function resolveJoin(
 	repo: MeetingsRepository,
-	user: UserDto | null,
+	user: User | null,
 	request: { meetingId?: string | undefined; invitationToken?: string | undefined },
 	now: Date = new Date()
 ): Promise<JoinTarget> {

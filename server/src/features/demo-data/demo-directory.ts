@@ -1,7 +1,8 @@
-import type { Role, UnitKind } from '../../generated/prisma/client.ts';
+import type { UserRole } from '#shared/api/auth.ts';
+import type { UnitKind } from '#shared/api/units.ts';
 
 export type DemoUnit = { id: string; kind: UnitKind; name: string; authority: string; parentId: string | null };
-export type DemoAccount = { username: string; displayName: string; role: Role; unitId: string };
+export type DemoAccount = { username: string; displayName: string; role: UserRole; unitId: string };
 
 const DISTRICT_ID = 'song-lo';
 

@@ -1,12 +1,13 @@
 import { dirname, join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
+import { createDemoDataRepository } from './demo-data.repository.ts';
 import { formatAccounts, saveAccounts, seedDemoData } from './seed-demo-data.ts';
 
 const demoData: FastifyPluginAsync = async (fastify) => {
 	if (!fastify.config.demoData) {
 		return;
 	}
-	const accounts = await seedDemoData(fastify.db);
+	const accounts = await seedDemoData(createDemoDataRepository(fastify.db));
 	if (!accounts) {
 		return;
 	}

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import type { Database } from '../../db/open-database.ts';
 import { generatePassword, hashPassword } from '../accounts/password.ts';
+import type { DemoDataRepository } from './demo-data.repository.ts';
 import { demoAccounts, demoUnits } from './demo-directory.ts';
 
 export type SeededAccount = { username: string; password: string; role: string; unit: string };
@@ -10,8 +10,8 @@ export type SeededAccount = { username: string; password: string; role: string; 
  * role and commune, with random passwords. Units and accounts are written in one transaction, so
  * a crash half-way leaves an empty database that the next start seeds again.
  */
-export async function seedDemoData(db: Database): Promise<SeededAccount[] | null> {
-	if ((await db.unit.count()) > 0) {
+export async function seedDemoData(repo: DemoDataRepository): Promise<SeededAccount[] | null> {
+	if (await repo.hasUnits()) {
 		return null;
 	}
 	const accounts = await Promise.all(
@@ -20,10 +20,7 @@ export async function seedDemoData(db: Database): Promise<SeededAccount[] | null
 	const users = await Promise.all(
 		accounts.map(async ({ password, ...account }) => ({ ...account, passwordHash: await hashPassword(password) }))
 	);
-	await db.$transaction([
-		...demoUnits.map((data) => db.unit.create({ data, select: { id: true } })),
-		...users.map((data) => db.user.create({ data, select: { id: true } })),
-	]);
+	await repo.createDirectory(demoUnits, users);
 	const unitName = new Map(demoUnits.map((u) => [u.id, u.name]));
 	return accounts.map((a) => ({ username: a.username, password: a.password, role: a.role, unit: unitName.get(a.unitId) ?? a.unitId }));
 }

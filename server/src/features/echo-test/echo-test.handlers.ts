@@ -1,9 +1,10 @@
-import { onRequest } from '../../lib/define-handler.ts';
+import { onDisconnect, onRequest } from '../../lib/define-handler.ts';
 import { UnavailableError } from '../../lib/errors.ts';
 import { asWire } from '../../lib/wire.ts';
 import type { AppSocket } from '../../plugins/app/socket-io.ts';
 import { MEDIA_CODECS } from '../../sfu/media-codecs.ts';
-import { attachPeer } from '../media/attach-peer.ts';
+import { bindPeer, closeOwnPeer, peerOwner } from '../media/socket-peer.ts';
+import { InvalidStateError } from '../../lib/errors.ts';
 import { Peer } from '../../sfu/peer.ts';
 import type { WorkerPool } from '../../sfu/worker-pool.ts';
 
@@ -20,7 +21,10 @@ export type EchoTestContext = {
  */
 export function registerEchoTestHandlers(socket: AppSocket, ctx: EchoTestContext): void {
 	onRequest(socket, 'echo:start', async () => {
-		socket.data.peer?.close();
+		if (peerOwner(socket) === 'conference') {
+			throw new InvalidStateError('Leave the meeting before starting a connection check');
+		}
+		closeOwnPeer(socket, 'echo-test');
 		if (ctx.active.size >= ctx.maxSessions) {
 			throw new UnavailableError('Too many connection checks are running; try again in a minute');
 		}
@@ -42,13 +46,20 @@ export function registerEchoTestHandlers(socket: AppSocket, ctx: EchoTestContext
 				peer.close();
 			}
 		});
-		attachPeer(socket, peer);
+		try {
+			bindPeer(socket, peer, 'echo-test');
+		} catch (error) {
+			peer.close();
+			throw error;
+		}
 		return { routerRtpCapabilities: asWire(router.rtpCapabilities) };
 	});
 
 	onRequest(socket, 'echo:stop', async () => {
-		socket.data.peer?.close();
-		socket.data.peer = undefined;
+		closeOwnPeer(socket, 'echo-test');
 		return {};
 	});
+
+	// After the requests already received: a check still being set up is closed once it exists.
+	onDisconnect(socket, () => closeOwnPeer(socket, 'echo-test'));
 }

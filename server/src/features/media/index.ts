@@ -6,9 +6,6 @@ const media: FastifyPluginAsync = async (fastify) => {
 	fastify.io.on('connection', (socket) => {
 		rejectUnknownEvents(socket);
 		registerMediaHandlers(socket);
-		socket.on('disconnect', () => {
-			socket.data.peer?.close();
-		});
 	});
 };
 

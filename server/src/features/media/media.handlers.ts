@@ -3,10 +3,11 @@ import { InvalidStateError } from '../../lib/errors.ts';
 import type { AppSocket } from '../../plugins/app/socket-io.ts';
 import { asWire } from '../../lib/wire.ts';
 import type { Peer } from '../../sfu/peer.ts';
+import { socketPeer } from './socket-peer.ts';
 
 function peerOf(socket: AppSocket): Peer {
-	const peer = socket.data.peer;
-	if (!peer || peer.closed) {
+	const peer = socketPeer(socket);
+	if (!peer) {
 		throw new InvalidStateError('Join a meeting or start a connection check first');
 	}
 	return peer;

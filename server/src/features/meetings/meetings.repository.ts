@@ -1,3 +1,4 @@
+import type { MeetingActionCode } from '#shared/api/audit.ts';
 import type { Database } from '../../db/open-database.ts';
 import type { AttendanceKind, MeetingStatus } from '../../generated/prisma/client.ts';
 
@@ -143,7 +144,7 @@ export function createMeetingsRepository(db: Database) {
 			});
 		},
 
-		async addAction(meetingId: string, actorId: string | null, action: string, targetUnitId: string | null, detail: string, at: Date): Promise<void> {
+		async addAction(meetingId: string, actorId: string | null, action: MeetingActionCode, targetUnitId: string | null, detail: string, at: Date): Promise<void> {
 			await db.meetingAction.create({ data: { meetingId, actorId, action, targetUnitId, detail, at }, select: { id: true } });
 		},
 

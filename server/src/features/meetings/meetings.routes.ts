@@ -1,25 +1,24 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { ApiError } from '#shared/api/common.ts';
 import {
-	ApiError,
 	AttendanceEntry,
+	DateRange,
+	InvitationParams,
 	JoinLink,
 	MeetingActionEntry,
 	MeetingDetail,
 	MeetingInput,
+	MeetingParams,
 	MeetingSummary,
+	MeetingWithLinks,
 } from '#shared/api/meetings.ts';
 import { InvalidPayloadError } from '../../lib/errors.ts';
 import { userOf } from '../auth/auth-plugin.ts';
 import { createMeetingsRepository } from './meetings.repository.ts';
 import { createMeetingsService } from './meetings.service.ts';
 
-const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
-const Range = Type.Object({
-	from: Type.Optional(Type.String({ format: 'date-time' })),
-	to: Type.Optional(Type.String({ format: 'date-time' })),
-});
 const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 409: ApiError };
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -40,7 +39,7 @@ const meetingsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
 	fastify.get(
 		'/api/meetings',
-		{ schema: { tags: ['meetings'], summary: 'Meetings the user’s unit hosts or is invited to', querystring: Range, response: { 200: Type.Array(MeetingSummary), ...errors } } },
+		{ schema: { tags: ['meetings'], summary: 'Meetings the user’s unit hosts or is invited to', querystring: DateRange, response: { 200: Type.Array(MeetingSummary), ...errors } } },
 		async (request) => {
 			const { from, to } = range(request.query);
 			return serviceFor(request).list(userOf(request), from, to);
@@ -54,7 +53,7 @@ const meetingsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 				tags: ['meetings'],
 				summary: 'Schedule a meeting (district administrator); returns one join link per invited unit',
 				body: MeetingInput,
-				response: { 201: Type.Object({ meeting: MeetingDetail, joinLinks: Type.Array(JoinLink) }), ...errors },
+				response: { 201: MeetingWithLinks, ...errors },
 			},
 		},
 		async (request, reply) => reply.code(201).send(await serviceFor(request).create(userOf(request), request.body))
@@ -62,7 +61,7 @@ const meetingsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
 	fastify.get(
 		'/api/meetings/:id',
-		{ schema: { tags: ['meetings'], params: IdParams, response: { 200: MeetingDetail, ...errors } } },
+		{ schema: { tags: ['meetings'], params: MeetingParams, response: { 200: MeetingDetail, ...errors } } },
 		async (request) => serviceFor(request).get(userOf(request), request.params.id)
 	);
 
@@ -72,9 +71,9 @@ const meetingsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 			schema: {
 				tags: ['meetings'],
 				summary: 'Replace a scheduled meeting’s details, agenda and invited units; returns links for newly invited units',
-				params: IdParams,
+				params: MeetingParams,
 				body: MeetingInput,
-				response: { 200: Type.Object({ meeting: MeetingDetail, joinLinks: Type.Array(JoinLink) }), ...errors },
+				response: { 200: MeetingWithLinks, ...errors },
 			},
 		},
 		async (request) => serviceFor(request).update(userOf(request), request.params.id, request.body)
@@ -82,7 +81,7 @@ const meetingsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
 	fastify.post(
 		'/api/meetings/:id/cancel',
-		{ schema: { tags: ['meetings'], params: IdParams, response: { 200: MeetingDetail, ...errors } } },
+		{ schema: { tags: ['meetings'], params: MeetingParams, response: { 200: MeetingDetail, ...errors } } },
 		async (request) => serviceFor(request).cancel(userOf(request), request.params.id)
 	);
 
@@ -92,7 +91,7 @@ const meetingsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 			schema: {
 				tags: ['meetings'],
 				summary: 'Issue a new join link for an invited unit (the old one stops working)',
-				params: Type.Object({ id: Type.String({ format: 'uuid' }), unitId: Type.String({ maxLength: 64 }) }),
+				params: InvitationParams,
 				response: { 200: JoinLink, ...errors },
 			},
 		},
@@ -101,19 +100,19 @@ const meetingsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
 	fastify.get(
 		'/api/meetings/:id/attendance',
-		{ schema: { tags: ['meetings'], params: IdParams, response: { 200: Type.Array(AttendanceEntry), ...errors } } },
+		{ schema: { tags: ['meetings'], params: MeetingParams, response: { 200: Type.Array(AttendanceEntry), ...errors } } },
 		async (request) => serviceFor(request).attendance(userOf(request), request.params.id)
 	);
 
 	fastify.get(
 		'/api/meetings/:id/actions',
-		{ schema: { tags: ['meetings'], summary: 'Chair and admin actions, with who and when', params: IdParams, response: { 200: Type.Array(MeetingActionEntry), ...errors } } },
+		{ schema: { tags: ['meetings'], summary: 'Chair and admin actions, with who and when', params: MeetingParams, response: { 200: Type.Array(MeetingActionEntry), ...errors } } },
 		async (request) => serviceFor(request).actions(userOf(request), request.params.id)
 	);
 
 	fastify.get(
 		'/api/meetings/:id/calendar.ics',
-		{ schema: { tags: ['calendar'], params: IdParams } },
+		{ schema: { tags: ['calendar'], params: MeetingParams } },
 		async (request, reply) => {
 			const ics = await serviceFor(request).meetingIcs(userOf(request), request.params.id);
 			return reply.type('text/calendar; charset=utf-8').header('content-disposition', `attachment; filename="meeting-${request.params.id}.ics"`).send(ics);
@@ -122,7 +121,7 @@ const meetingsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
 	fastify.get(
 		'/api/calendar.ics',
-		{ schema: { tags: ['calendar'], summary: 'Every meeting of the user’s unit', querystring: Range } },
+		{ schema: { tags: ['calendar'], summary: 'Every meeting of the user’s unit', querystring: DateRange } },
 		async (request, reply) => {
 			const { from, to } = range(request.query);
 			const ics = await serviceFor(request).unitIcs(userOf(request), from, to);

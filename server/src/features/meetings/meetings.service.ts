@@ -1,7 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { JoinLink, MeetingDetail, MeetingInput, MeetingSummary } from '#shared/api/meetings.ts';
+import type { MeetingActionCode } from '#shared/api/audit.ts';
+import type { User } from '#shared/api/auth.ts';
+import type {
+	AttendanceEntry,
+	JoinLink,
+	MeetingActionEntry,
+	MeetingDetail,
+	MeetingInput,
+	MeetingSummary,
+	MeetingWithLinks,
+} from '#shared/api/meetings.ts';
 import { ForbiddenError, InvalidPayloadError, InvalidStateError, NotFoundError } from '../../lib/errors.ts';
-import type { UserDto } from '../accounts/users.repository.ts';
 import { toIcs, type IcsEvent } from './ics.ts';
 import { canJoin, canManage, canModerate, canSchedule, canView, type MeetingAccess } from './meeting-policy.ts';
 import type { MeetingRecord, MeetingsRepository } from './meetings.repository.ts';
@@ -25,7 +34,7 @@ function agendaText(agenda: { title: string; presenter: string }[]): string {
 	return agenda.map((a, i) => `${i + 1}. ${a.title}${a.presenter ? ` (${a.presenter})` : ''}`).join('\n');
 }
 
-function toDetail(meeting: MeetingRecord, user: UserDto): MeetingDetail {
+function toDetail(meeting: MeetingRecord, user: User): MeetingDetail {
 	const access = accessOf(meeting);
 	return {
 		id: meeting.id,
@@ -58,7 +67,7 @@ export function createMeetingsService(repo: MeetingsRepository, publicUrl: () =>
 		return meeting;
 	}
 
-	async function loadVisible(user: UserDto, id: string): Promise<MeetingRecord> {
+	async function loadVisible(user: User, id: string): Promise<MeetingRecord> {
 		const meeting = await load(id);
 		if (!canView(user, accessOf(meeting))) {
 			// Same answer as a missing meeting: a commune learns nothing about meetings it is not in.
@@ -67,7 +76,7 @@ export function createMeetingsService(repo: MeetingsRepository, publicUrl: () =>
 		return meeting;
 	}
 
-	async function loadManaged(user: UserDto, id: string): Promise<MeetingRecord> {
+	async function loadManaged(user: User, id: string): Promise<MeetingRecord> {
 		const meeting = await loadVisible(user, id);
 		if (!canManage(user, accessOf(meeting))) {
 			throw new ForbiddenError('Only an administrator of the host unit may change this meeting');
@@ -78,7 +87,7 @@ export function createMeetingsService(repo: MeetingsRepository, publicUrl: () =>
 		return meeting;
 	}
 
-	async function validate(user: UserDto, input: MeetingInput): Promise<{ startsAt: Date; endsAt: Date }> {
+	async function validate(user: User, input: MeetingInput): Promise<{ startsAt: Date; endsAt: Date }> {
 		const startsAt = new Date(input.startsAt);
 		const endsAt = new Date(input.endsAt);
 		if (!(endsAt > startsAt)) {
@@ -128,8 +137,15 @@ export function createMeetingsService(repo: MeetingsRepository, publicUrl: () =>
 		return `${publicUrl()}/join/${token}`;
 	}
 
+	/** Appends to the meeting's action log; the code is typed, so a misspelt one does not compile. */
+	async function logAction(meetingId: string, actorId: string, action: MeetingActionCode, targetUnitId: string | null = null, detail = ''): Promise<void> {
+		await repo.addAction(meetingId, actorId, action, targetUnitId, detail, now());
+	}
+
 	return {
-		async list(user: UserDto, from: Date, to: Date): Promise<MeetingSummary[]> {
+		logAction,
+
+		async list(user: User, from: Date, to: Date): Promise<MeetingSummary[]> {
 			const meetings = await repo.listForUnit(user.unit.id, from, to);
 			return meetings.map((m) => ({
 				id: m.id,
@@ -143,11 +159,11 @@ export function createMeetingsService(repo: MeetingsRepository, publicUrl: () =>
 			}));
 		},
 
-		async get(user: UserDto, id: string): Promise<MeetingDetail> {
+		async get(user: User, id: string): Promise<MeetingDetail> {
 			return toDetail(await loadVisible(user, id), user);
 		},
 
-		async create(user: UserDto, input: MeetingInput): Promise<{ meeting: MeetingDetail; joinLinks: JoinLink[] }> {
+		async create(user: User, input: MeetingInput): Promise<MeetingWithLinks> {
 			if (!canSchedule(user, user.unit.id) || user.unit.kind !== 'district') {
 				throw new ForbiddenError('Only a district administrator schedules meetings');
 			}
@@ -166,7 +182,7 @@ export function createMeetingsService(repo: MeetingsRepository, publicUrl: () =>
 				invitations: invites.map((i) => i.invitation),
 			});
 			const meeting = await load(id);
-			await repo.addAction(id, user.id, 'meeting.created', null, '', now());
+			await logAction(id, user.id, 'meeting.created');
 			const names = new Map(meeting.invitations.map((i) => [i.unitId, i.unit.name]));
 			return {
 				meeting: toDetail(meeting, user),
@@ -174,7 +190,7 @@ export function createMeetingsService(repo: MeetingsRepository, publicUrl: () =>
 			};
 		},
 
-		async update(user: UserDto, id: string, input: MeetingInput): Promise<{ meeting: MeetingDetail; joinLinks: JoinLink[] }> {
+		async update(user: User, id: string, input: MeetingInput): Promise<MeetingWithLinks> {
 			const before = await loadManaged(user, id);
 			const { startsAt, endsAt } = await validate(user, input);
 			const known = new Set(before.invitations.map((i) => i.unitId));
@@ -182,7 +198,7 @@ export function createMeetingsService(repo: MeetingsRepository, publicUrl: () =>
 			await repo.update(id, { title: input.title.trim(), description: input.description, location: input.location, chairId: input.chairId, startsAt, endsAt });
 			await repo.replaceAgenda(id, input.agenda);
 			await repo.setInvitations(id, input.invitedUnitIds, fresh.map((f) => f.invitation), now());
-			await repo.addAction(id, user.id, 'meeting.updated', null, '', now());
+			await logAction(id, user.id, 'meeting.updated');
 			const meeting = await load(id);
 			const names = new Map(meeting.invitations.map((i) => [i.unitId, i.unit.name]));
 			return {
@@ -191,17 +207,17 @@ export function createMeetingsService(repo: MeetingsRepository, publicUrl: () =>
 			};
 		},
 
-		async cancel(user: UserDto, id: string): Promise<MeetingDetail> {
+		async cancel(user: User, id: string): Promise<MeetingDetail> {
 			const meeting = await loadManaged(user, id);
 			if (meeting.status === 'live') {
 				throw new InvalidStateError('The meeting is live; the chair ends it from the room');
 			}
 			await repo.setStatus(id, { status: 'cancelled' });
-			await repo.addAction(id, user.id, 'meeting.cancelled', null, '', now());
+			await logAction(id, user.id, 'meeting.cancelled');
 			return toDetail(await load(id), user);
 		},
 
-		async renewJoinLink(user: UserDto, id: string, unitId: string): Promise<JoinLink> {
+		async renewJoinLink(user: User, id: string, unitId: string): Promise<JoinLink> {
 			const meeting = await loadManaged(user, id);
 			const invitation = meeting.invitations.find((i) => i.unitId === unitId && i.revokedAt === null);
 			if (!invitation) {
@@ -209,17 +225,17 @@ export function createMeetingsService(repo: MeetingsRepository, publicUrl: () =>
 			}
 			const { token, invitation: fresh } = newInvitation(unitId, meeting.endsAt);
 			await repo.renewInvitationToken(id, unitId, fresh.tokenHash, fresh.expiresAt);
-			await repo.addAction(id, user.id, 'invitation.renewed', unitId, '', now());
+			await logAction(id, user.id, 'invitation.renewed', unitId);
 			return { unitId, unitName: invitation.unit.name, url: joinUrl(token) };
 		},
 
-		async attendance(user: UserDto, id: string) {
+		async attendance(user: User, id: string): Promise<AttendanceEntry[]> {
 			await loadVisible(user, id);
 			const rows = await repo.listAttendance(id);
 			return rows.map((r) => ({ unitId: r.unitId, unitName: r.unit.name, kind: r.kind, reason: r.reason, at: r.at.toISOString() }));
 		},
 
-		async actions(user: UserDto, id: string) {
+		async actions(user: User, id: string): Promise<MeetingActionEntry[]> {
 			const meeting = await loadVisible(user, id);
 			if (user.unit.id !== meeting.hostUnit.id) {
 				throw new ForbiddenError('The action log is for the host unit');
@@ -228,12 +244,12 @@ export function createMeetingsService(repo: MeetingsRepository, publicUrl: () =>
 			return rows.map((r) => ({ action: r.action, actor: r.actor?.displayName ?? null, targetUnitId: r.targetUnitId, detail: r.detail, at: r.at.toISOString() }));
 		},
 
-		async meetingIcs(user: UserDto, id: string): Promise<string> {
+		async meetingIcs(user: User, id: string): Promise<string> {
 			const meeting = await loadVisible(user, id);
 			return toIcs(meeting.title, [icsEvent({ ...meeting, updatedAt: now() })]);
 		},
 
-		async unitIcs(user: UserDto, from: Date, to: Date): Promise<string> {
+		async unitIcs(user: User, from: Date, to: Date): Promise<string> {
 			const meetings = await repo.listForUnit(user.unit.id, from, to);
 			const events = meetings.map((m) => icsEvent(m));
 			return toIcs(`GiaoBan – ${user.unit.name}`, events);

@@ -1,14 +1,10 @@
+import type { District } from '#shared/api/units.ts';
 import type { Database } from '../../db/open-database.ts';
-import type { UnitKind } from '../../generated/prisma/client.ts';
-
-export type UnitSummary = { id: string; kind: UnitKind; name: string };
-
-export type DistrictOverview = UnitSummary & { authority: string; communes: UnitSummary[] };
 
 export function createUnitsRepository(db: Database) {
 	return {
 		/** The host district (the one unit without a parent) and its communes and towns. */
-		async findDistrict(): Promise<DistrictOverview | null> {
+		async findDistrict(): Promise<District | null> {
 			const district = await db.unit.findFirst({
 				where: { parentId: null, kind: 'district' },
 				select: {

@@ -7,17 +7,13 @@ import {
 	type HandshakeAuth,
 	type ServerToClientEvents,
 } from '#shared/protocol/index.ts';
-import type { UserDto } from '../../features/accounts/users.repository.ts';
-import { SESSION_COOKIE } from '../../features/auth/session-cookie.ts';
-import type { Peer } from '../../sfu/peer.ts';
+import type { User } from '#shared/api/auth.ts';
 
 /** Per-socket state, filled by the connection middleware and by features. */
 export type SocketData = {
 	log: FastifyBaseLogger;
 	/** The signed-in user of the handshake's session cookie, if any (invitation links have none). */
-	user: UserDto | null;
-	/** The media peer of this socket, once it joined a meeting or started a connection check. */
-	peer?: Peer;
+	user: User | null;
 	/** Token bucket of define-handler's rate limit. */
 	bucket?: { tokens: number; updatedAt: number };
 };
@@ -45,21 +41,17 @@ export default fp(
 			pingInterval: 25000,
 			pingTimeout: 20000,
 		});
+		// Runs before the handshake middleware features add with fastify.io.use; the auth feature's
+		// fills socket.data.user from the session cookie and adds the userId to the logger.
 		io.use((socket, next) => {
 			const auth = socket.handshake.auth as Partial<HandshakeAuth>;
 			if (auth.protocolVersion !== PROTOCOL_VERSION) {
 				next(new Error(`protocol version ${String(auth.protocolVersion)} is not supported; reload the page (server speaks ${PROTOCOL_VERSION})`));
 				return;
 			}
-			const token = fastify.parseCookie(socket.handshake.headers.cookie ?? '')[SESSION_COOKIE];
-			fastify.auth.resolve(token).then(
-				(session) => {
-					socket.data.user = session?.user ?? null;
-					socket.data.log = fastify.log.child({ socketId: socket.id, userId: session?.user.id });
-					next();
-				},
-				(error: unknown) => next(error instanceof Error ? error : new Error('session lookup failed'))
-			);
+			socket.data.user = null;
+			socket.data.log = fastify.log.child({ socketId: socket.id });
+			next();
 		});
 		fastify.decorate('io', io);
 		fastify.addHook('preClose', async () => {
@@ -70,5 +62,5 @@ export default fp(
 			await io.close();
 		});
 	},
-	{ name: 'socket-io', dependencies: ['auth'] }
+	{ name: 'socket-io' }
 );

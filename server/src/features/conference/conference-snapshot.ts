@@ -1,0 +1,52 @@
+import type { ParticipantView, RoomSnapshot } from '#shared/protocol/index.ts';
+import type { Participant, Waiting } from './conference.ts';
+
+type SnapshotInput = {
+	roomId: string;
+	seq: number;
+	meetingId: string;
+	title: string;
+	locked: boolean;
+	participants: Iterable<Participant>;
+	floorQueue: readonly { participantId: string; since: Date }[];
+	spotlight: string | null;
+	activeSpeaker: string | null;
+	/** Only chairs see the waiting room; pass none for everyone else. */
+	waiting: Iterable<Waiting>;
+};
+
+function participantView(p: Participant): ParticipantView {
+	const producers = p.peer.producers.map(({ producer, source }) => ({ id: producer.id, kind: producer.kind, source, paused: producer.paused }));
+	const mic = producers.find((x) => x.source === 'microphone');
+	const camera = producers.find((x) => x.source === 'camera');
+	return {
+		id: p.id,
+		unitId: p.unitId,
+		unitName: p.unitName,
+		displayName: p.displayName,
+		host: p.host,
+		chair: p.chair,
+		micMuted: !mic || mic.paused,
+		cameraOff: !camera || camera.paused,
+		audioOnly: p.audioOnly,
+		screenSharing: producers.some((x) => x.source === 'screen'),
+		joinedAt: p.joinedAt.toISOString(),
+		producers,
+	};
+}
+
+/** The room as the sites see it, built once per change and sent to each of them. */
+export function buildSnapshot(input: SnapshotInput): RoomSnapshot {
+	return {
+		roomId: input.roomId,
+		seq: input.seq,
+		meetingId: input.meetingId,
+		title: input.title,
+		locked: input.locked,
+		participants: [...input.participants].map(participantView),
+		floorQueue: input.floorQueue.map((f) => ({ participantId: f.participantId, since: f.since.toISOString() })),
+		spotlight: input.spotlight,
+		activeSpeaker: input.activeSpeaker,
+		waiting: [...input.waiting].map((w) => ({ id: w.id, unitName: w.unitName, displayName: w.displayName, since: w.since.toISOString() })),
+	};
+}

@@ -1,0 +1,78 @@
+import type { MeetingActionCode } from '#shared/api/audit.ts';
+import type { Database } from '../../db/open-database.ts';
+
+/** What a live room needs to know of its meeting, read fresh when the room opens. */
+export type LiveMeetingRow = {
+	id: string;
+	title: string;
+	status: 'scheduled' | 'live' | 'ended' | 'cancelled';
+	locked: boolean;
+	startedAt: Date | null;
+	endsAt: Date;
+};
+
+/** The conference's durable record: attendance, the meeting's status, lock and chair actions. */
+export function createConferenceRepository(db: Database) {
+	return {
+		async findMeeting(meetingId: string): Promise<LiveMeetingRow | null> {
+			return db.meeting.findUnique({
+				where: { id: meetingId },
+				select: { id: true, title: true, status: true, locked: true, startedAt: true, endsAt: true },
+			});
+		},
+
+		/** The join and, for the first host site, the meeting going live: both or neither. */
+		async recordJoin(meetingId: string, unitId: string, at: Date, start: boolean): Promise<void> {
+			const join = db.attendanceEvent.create({ data: { meetingId, unitId, kind: 'join', reason: '', at }, select: { id: true } });
+			if (start) {
+				await db.$transaction([
+					join,
+					db.meeting.update({ where: { id: meetingId }, data: { status: 'live', startedAt: at }, select: { id: true } }),
+				]);
+			} else {
+				await join;
+			}
+		},
+
+		async recordLeave(meetingId: string, unitId: string, reason: string, at: Date): Promise<void> {
+			await db.attendanceEvent.create({ data: { meetingId, unitId, kind: 'leave', reason, at }, select: { id: true } });
+		},
+
+		async addAction(meetingId: string, actorId: string | null, action: MeetingActionCode, targetUnitId: string | null, detail: string, at: Date): Promise<void> {
+			await db.meetingAction.create({ data: { meetingId, actorId, action, targetUnitId, detail, at }, select: { id: true } });
+		},
+
+		async setLocked(meetingId: string, locked: boolean): Promise<void> {
+			await db.meeting.update({ where: { id: meetingId }, data: { locked }, select: { id: true } });
+		},
+
+		/** Ends a live meeting; false when it was not live (already ended, or never started). */
+		async endMeeting(meetingId: string, at: Date): Promise<boolean> {
+			const { count } = await db.meeting.updateMany({ where: { id: meetingId, status: 'live' }, data: { status: 'ended', endedAt: at } });
+			return count === 1;
+		},
+
+		async listLive(): Promise<{ id: string; endsAt: Date }[]> {
+			return db.meeting.findMany({ where: { status: 'live' }, select: { id: true, endsAt: true } });
+		},
+
+		/**
+		 * Sites present as far as the database knows: one entry per join not yet matched by a leave
+		 * (a unit may be in twice, e.g. its chair and its secretary).
+		 */
+		async unitsStillPresent(meetingId: string): Promise<string[]> {
+			const events = await db.attendanceEvent.findMany({
+				where: { meetingId },
+				select: { unitId: true, kind: true },
+				orderBy: [{ at: 'asc' }, { id: 'asc' }],
+			});
+			const balance = new Map<string, number>();
+			for (const e of events) {
+				balance.set(e.unitId, (balance.get(e.unitId) ?? 0) + (e.kind === 'join' ? 1 : -1));
+			}
+			return [...balance].flatMap(([unitId, n]) => Array.from({ length: Math.max(0, n) }, () => unitId));
+		},
+	};
+}
+
+export type ConferenceRepository = ReturnType<typeof createConferenceRepository>;

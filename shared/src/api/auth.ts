@@ -1,0 +1,28 @@
+import { Type, type Static } from 'typebox';
+import { UnitKind } from './units.ts';
+
+/** Roles of an account (the Prisma enum Role spells the same values). */
+export const USER_ROLES = ['district_admin', 'chair', 'secretary', 'commune_operator', 'viewer'] as const;
+export const UserRole = Type.Enum(USER_ROLES);
+export type UserRole = Static<typeof UserRole>;
+
+/** A signed-in person, as the API and the server's features see them (no password hash, no disabled flag). */
+export const User = Type.Object({
+	id: Type.String(),
+	username: Type.String(),
+	displayName: Type.String(),
+	role: UserRole,
+	unit: Type.Object({ id: Type.String(), name: Type.String(), kind: UnitKind }),
+});
+export type User = Static<typeof User>;
+
+/** POST /api/auth/login body. */
+export const LoginInput = Type.Object(
+	{ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
+	{ additionalProperties: false }
+);
+export type LoginInput = Static<typeof LoginInput>;
+
+/** Reply of sign-in and of GET /api/auth/session: the user and the CSRF token every write must send (x-csrf-token). */
+export const Session = Type.Object({ user: User, csrfToken: Type.String() });
+export type Session = Static<typeof Session>;

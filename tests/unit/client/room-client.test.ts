@@ -1,0 +1,317 @@
+import { Device } from 'mediasoup-client';
+import { FakeHandler } from 'mediasoup-client/lib/handlers/FakeHandler.js';
+import type { Transport } from 'mediasoup-client/lib/types.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { RoomClient, type RoomState } from '../../../client/src/room/room-client.ts';
+import type { AppSocket } from '../../../client/src/signaling/socket.ts';
+import type { Ack } from '../../../shared/src/protocol/index.ts';
+import { deferred, fail, FakeSocket, fakeLocalStream, fakeParameters, never, ok, transportOptions } from './fake-room-server.ts';
+
+// Taken before the fake timers replace it: lets the client's promise chains run without moving the clock.
+const realSetImmediate = globalThis.setImmediate;
+
+/** Lets pending promise chains run until `condition` holds (never advances the fake clock). */
+async function until(condition: () => boolean, what = 'condition'): Promise<void> {
+	for (let i = 0; i < 500; i++) {
+		if (condition()) {
+			return;
+		}
+		await new Promise((resolve) => realSetImmediate(resolve));
+	}
+	throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Lets everything that can run without the clock moving run. */
+async function settle(): Promise<void> {
+	for (let i = 0; i < 50; i++) {
+		await new Promise((resolve) => realSetImmediate(resolve));
+	}
+}
+
+function room() {
+	const socket = new FakeSocket();
+	const transports: Transport[] = [];
+	const device = new Device({ handlerFactory: FakeHandler.createFactory(fakeParameters) });
+	device.observer.on('newtransport', (transport) => transports.push(transport));
+	// random 0.5 puts the rejoin jitter in the middle: delays of exactly 1 s, 2 s, 4 s …
+	const client = new RoomClient(socket as unknown as AppSocket, { meetingId: 'meeting-1' }, fakeLocalStream(), {
+		createDevice: () => device,
+		random: () => 0.5,
+	});
+	const states: { state: RoomState; detail: string | undefined }[] = [];
+	client.on('state', (state, detail) => states.push({ state, detail }));
+	/** Joins as the page does: a failure of its join closes the room with the reason. */
+	const pageJoin = () => client.join().catch((error: unknown) => client.close('error', error instanceof Error ? error.message : String(error)));
+	const open = () =>
+		transports
+			.filter((t) => !t.closed)
+			.map((t) => t.id)
+			.sort();
+	const setConnectionState = (id: string, state: 'disconnected' | 'failed' | 'connected') => {
+		const transport = transports.find((t) => t.id === id);
+		expect(transport, `transport ${id}`).toBeDefined();
+		(transport!.handler as FakeHandler).setConnectionState(state);
+	};
+	return { socket, client, transports, states, pageJoin, open, setConnectionState };
+}
+
+/** The first join's recv transport:create waits for `held`; every other request is answered at once. */
+function holdFirstRecvTransport(socket: FakeSocket, held: Promise<Ack<unknown>>): void {
+	socket.answer('transport:create', ({ direction }, join) =>
+		join === 1 && direction === 'recv' ? held : ok(transportOptions(`${join}-${String(direction)}`))
+	);
+}
+
+beforeEach(() => {
+	vi.useFakeTimers();
+});
+
+afterEach(() => {
+	vi.useRealTimers();
+});
+
+describe('RoomClient joins that overlap', () => {
+	it('a join superseded while creating transports closes its own and leaves exactly the newer join’s open', async () => {
+		const { socket, client, pageJoin, open } = room();
+		const held = deferred<Ack<unknown>>();
+		holdFirstRecvTransport(socket, held.promise);
+		const first = pageJoin();
+		await until(() => socket.sent('transport:create').length === 2, 'the first join asking for its recv transport');
+
+		// The media worker died while the first join waited: the server asks for a rejoin.
+		socket.push('media:closed', { reason: 'worker died' });
+		await until(() => client.state === 'joined', 'the second join');
+		expect(open()).toEqual(['2-recv', '2-send']);
+
+		// Now the server's answer to the first join's request arrives, late.
+		held.resolve(ok(transportOptions('1-recv')));
+		await first;
+		await settle();
+
+		expect(open()).toEqual(['2-recv', '2-send']);
+		expect(client.state).toBe('joined');
+		// The remote microphone is consumed once, on the newer join's transport.
+		expect(socket.sent('consumer:create')).toHaveLength(1);
+		expect(client.tracks().get('other')?.audio).toBeDefined();
+		// Nothing of the first join reached the server after the second started.
+		const secondJoin = socket.requests.findIndex((r) => r.event === 'room:join' && r.join === 2);
+		expect(socket.requests.slice(secondJoin).filter((r) => r.join === 1)).toEqual([]);
+	});
+
+	it('a transport of a superseded join that fails restarts no ICE; the current join’s does', async () => {
+		const { socket, client, transports, pageJoin, setConnectionState } = room();
+		const held = deferred<Ack<unknown>>();
+		holdFirstRecvTransport(socket, held.promise);
+		void pageJoin();
+		await until(() => socket.sent('transport:create').length === 2, 'the first join asking for its recv transport');
+		socket.push('media:closed', { reason: 'worker died' });
+		await until(() => client.state === 'joined', 'the second join');
+		held.resolve(ok(transportOptions('1-recv')));
+		await settle();
+
+		for (const transport of transports.filter((t) => t.id.startsWith('1-'))) {
+			setConnectionState(transport.id, 'disconnected');
+			setConnectionState(transport.id, 'failed');
+		}
+		await settle();
+		expect(socket.sent('transport:restart-ice')).toEqual([]);
+		// Nor does its ICE deadline rejoin.
+		await vi.advanceTimersByTimeAsync(15_000);
+		expect(socket.joins).toBe(2);
+		expect(client.recovery).toEqual({ iceRestarts: 0, rejoins: 1 });
+
+		setConnectionState('2-recv', 'disconnected');
+		await until(() => client.recovery.iceRestarts === 1, 'the ICE restart of the current recv transport');
+		expect(socket.sent('transport:restart-ice')).toEqual([{ direction: 'recv' }]);
+	});
+
+	it('the failure of a superseded first join does not close the room', async () => {
+		const { socket, client, pageJoin } = room();
+		const held = deferred<Ack<unknown>>();
+		holdFirstRecvTransport(socket, held.promise);
+		const first = pageJoin();
+		await until(() => socket.sent('transport:create').length === 2, 'the first join asking for its recv transport');
+		socket.push('media:closed', { reason: 'worker died' });
+		await until(() => client.state === 'joined', 'the second join');
+
+		held.resolve(fail('internal', 'the worker of that transport died'));
+		await first;
+		await settle();
+
+		expect(client.state).toBe('joined');
+	});
+
+	it('the failure of a superseded reconnect join does not close the room', async () => {
+		const { socket, client, pageJoin, open } = room();
+		await pageJoin();
+		expect(client.state).toBe('joined');
+		const held = deferred<Ack<unknown>>();
+		socket.answer('room:join', (_, join) => (join === 2 ? held.promise : socket.joined(join)));
+
+		socket.drop();
+		socket.reconnect();
+		await until(() => socket.joins === 2, 'the reconnect join');
+		socket.push('media:closed', { reason: 'worker died' });
+		await until(() => client.state === 'joined', 'the join after media:closed');
+
+		held.resolve(fail('unavailable', 'no media worker'));
+		await settle();
+
+		expect(client.state).toBe('joined');
+		expect(open()).toEqual(['3-recv', '3-send']);
+	});
+});
+
+/** Joins, then loses the room the way `trigger` says, so that the next room:join is a rejoin. */
+async function joinedThenLost(trigger: 'media:closed' | 'reconnect') {
+	const setup = room();
+	await setup.pageJoin();
+	expect(setup.client.state).toBe('joined');
+	return {
+		...setup,
+		lose: () => {
+			if (trigger === 'media:closed') {
+				setup.socket.push('media:closed', { reason: 'worker died' });
+			} else {
+				setup.socket.drop();
+				setup.socket.reconnect();
+			}
+		},
+	};
+}
+
+describe('RoomClient rejoins that fail', () => {
+	it.each(['media:closed', 'reconnect'] as const)('after %s, retries an unavailable server after 1 s, 2 s, 4 s and joins when it recovers', async (trigger) => {
+		const { socket, client, states, open, lose } = await joinedThenLost(trigger);
+		socket.answer('room:join', (_, join) => (join <= 4 ? fail('unavailable', 'no media worker yet') : socket.joined(join)));
+		lose();
+		await until(() => socket.joins === 2 && client.state !== 'joined', 'the first rejoin');
+		await settle();
+		expect(client.state).toBe('reconnecting');
+
+		for (const [join, delay] of [[3, 1000], [4, 2000], [5, 4000]] as const) {
+			// Nothing before the delay is over, then the next try.
+			await vi.advanceTimersByTimeAsync(delay - 1);
+			expect(socket.joins).toBe(join - 1);
+			expect(client.state).toBe('reconnecting');
+			expect(states.at(-1)).toEqual({ state: 'reconnecting', detail: 'no media worker yet' });
+			expect(client.rejoinStatus).toEqual({ failures: join - 2, error: 'no media worker yet', retryAt: Date.now() + 1 });
+			await vi.advanceTimersByTimeAsync(1);
+			expect(socket.joins).toBe(join);
+		}
+		await until(() => client.state === 'joined', 'the join once the server recovered');
+		expect(client.rejoinStatus).toBeNull();
+		expect(open()).toEqual(['5-recv', '5-send']);
+		// One recovery, however many tries it took.
+		expect(client.recovery.rejoins).toBe(1);
+	});
+
+	it('retries a rejoin whose request times out', async () => {
+		const { socket, client, lose } = await joinedThenLost('media:closed');
+		socket.answer('room:join', (_, join) => (join === 2 ? never() : socket.joined(join)));
+		lose();
+		await until(() => socket.joins === 2, 'the first rejoin');
+		// request() gives up after 10 s; the retry follows 1 s later.
+		await vi.advanceTimersByTimeAsync(10_000);
+		expect(client.state).toBe('reconnecting');
+		expect(client.rejoinStatus?.failures).toBe(1);
+		await vi.advanceTimersByTimeAsync(1000);
+		expect(socket.joins).toBe(3);
+		await until(() => client.state === 'joined', 'the retried join');
+	});
+
+	it('retries a failure after the server accepted the join, even one that looks like a refusal', async () => {
+		const { socket, client, lose } = await joinedThenLost('media:closed');
+		// The membership vanished between room:join and transport:create (the meeting moved to a new room).
+		socket.answer('transport:create', ({ direction }, join) => (join === 2 ? fail('invalid_state', 'Join the meeting first') : ok(transportOptions(`${join}-${String(direction)}`))));
+		lose();
+		await until(() => client.rejoinStatus?.failures === 1, 'the failed rejoin');
+		await vi.advanceTimersByTimeAsync(1000);
+		await until(() => client.state === 'joined', 'the retried join');
+	});
+
+	it('waits for the socket instead of a timer when the rejoin failed offline', async () => {
+		const { socket, client, lose } = await joinedThenLost('media:closed');
+		socket.answer('room:join', (_, join) => (join === 2 ? fail('unavailable', 'room:join: no answer from the server') : socket.joined(join)));
+		lose();
+		socket.connected = false;
+		socket.push('disconnect', 'ping timeout');
+		await until(() => client.rejoinStatus !== null, 'the failed rejoin');
+		expect(client.rejoinStatus).toMatchObject({ failures: 1, retryAt: null });
+		await vi.advanceTimersByTimeAsync(60_000);
+		expect(socket.joins).toBe(2);
+		socket.reconnect();
+		await until(() => client.state === 'joined', 'the join once the socket is back');
+		expect(socket.joins).toBe(3);
+	});
+
+	it('stops retrying when closed', async () => {
+		const { socket, client, states, lose } = await joinedThenLost('media:closed');
+		socket.answer('room:join', () => fail('unavailable', 'no media worker yet'));
+		lose();
+		await until(() => socket.joins === 2, 'the first rejoin');
+		await vi.advanceTimersByTimeAsync(1000);
+		expect(socket.joins).toBe(3);
+		client.close('left');
+		await vi.advanceTimersByTimeAsync(120_000);
+		expect(socket.joins).toBe(3);
+		expect(vi.getTimerCount()).toBe(0);
+		expect(socket.listenerCount()).toBe(0);
+		expect(states.at(-1)).toEqual({ state: 'closed', detail: 'left' });
+	});
+
+	it.each([
+		['invalid_state', 'The meeting is ended'],
+		['forbidden', 'This join link is not valid (expired, replaced or revoked); ask the district for a new one'],
+		['not_found', 'No meeting meeting-1'],
+		['unauthorized', 'Sign in first'],
+	] as const)('closes with reason error when the server refuses the rejoin (%s)', async (code, message) => {
+		const { socket, client, states, open, lose } = await joinedThenLost('media:closed');
+		socket.answer('room:join', () => fail(code, message));
+		lose();
+		await until(() => socket.joins === 2, 'the rejoin');
+		await settle();
+		expect(client.state).toBe('closed');
+		expect(states.at(-1)).toEqual({ state: 'closed', detail: message });
+		expect(open()).toEqual([]);
+		await vi.advanceTimersByTimeAsync(60_000);
+		expect(socket.joins).toBe(2);
+	});
+
+	it('retries a first join that fails after the connection dropped, instead of closing', async () => {
+		const { socket, client, pageJoin } = room();
+		const held = deferred<Ack<unknown>>();
+		socket.answer('room:join', (_, join) => (join === 1 ? held.promise : socket.joined(join)));
+		const first = pageJoin();
+		socket.connected = false;
+		socket.push('disconnect', 'ping timeout');
+		held.resolve(fail('unavailable', 'room:join: no answer from the server'));
+		await first;
+		expect(client.state).toBe('reconnecting');
+		socket.reconnect();
+		await until(() => client.state === 'joined', 'the join once the socket is back');
+	});
+
+	it('joins again after a reconnect even when a join completed while signalling was down', async () => {
+		const { socket, client, pageJoin } = room();
+		const held = deferred<Ack<unknown>>();
+		socket.answer('room:join', (_, join) => (join === 1 ? held.promise : socket.joined(join)));
+		const first = pageJoin();
+		socket.connected = false;
+		socket.push('disconnect', 'transport close');
+		held.resolve(socket.joined(1));
+		await first;
+		// The server let this site go with the old socket: the new one must join.
+		socket.reconnect();
+		await until(() => socket.joins === 2, 'the rejoin');
+		await until(() => client.state === 'joined', 'the rejoin completing');
+	});
+
+	it('still reports a failed first join to the page', async () => {
+		const { socket, client } = room();
+		socket.answer('room:join', () => fail('unavailable', 'no media worker yet'));
+		await expect(client.join()).rejects.toThrow('no media worker yet');
+		await vi.advanceTimersByTimeAsync(60_000);
+		expect(socket.joins).toBe(1);
+	});
+});
