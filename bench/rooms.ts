@@ -51,7 +51,7 @@ export async function productRoom(n: number, sinkPorts: number[]): Promise<Bench
 		endMeeting: async () => true,
 	};
 	const journal = new MeetingJournal({ meetingId: 'bench', startedAt: new Date(), repo: store, bus: new MeetingEventBus(() => undefined), log: silent });
-	const conference = new Conference({ meetingId: 'bench', title: 'bench', locked: false, media, journal, log: silent });
+	const conference = new Conference({ meetingId: 'bench', title: 'bench', locked: false, access: { admitted: new Set(), removed: new Set() }, media, journal, log: silent });
 	const participants = [];
 	const ingressPorts: number[] = [];
 	for (let i = 0; i < n; i += 1) {

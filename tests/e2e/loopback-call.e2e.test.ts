@@ -34,8 +34,11 @@ describe('start page and connection check in Chromium', () => {
 	});
 
 	afterAll(async () => {
-		await chromium?.close();
-		await running?.close();
+		try {
+			await chromium?.close();
+		} finally {
+			await running?.close();
+		}
 	});
 
 	it('shows the Vietnamese start screen, switches to English and back', async () => {
@@ -59,6 +62,9 @@ describe('start page and connection check in Chromium', () => {
 	});
 
 	it('sends VP8 simulcast and Opus through the WebRtcServer and receives them back', async () => {
+		// Only what this test's connection check creates.
+		producers.length = 0;
+		transports.length = 0;
 		const page = await chromium.browser.newPage();
 		await page.goto(running.url, { waitUntil: 'networkidle0' });
 		await page.waitForSelector('[data-testid=check-start]:not([disabled])');
@@ -69,8 +75,16 @@ describe('start page and connection check in Chromium', () => {
 			() => Number(document.querySelector('[data-stat=video-frames]')?.textContent ?? 0) > 0,
 			{ timeout: 20000 }
 		);
+		// Media keeps arriving: both counters grow past their first reading.
 		const first = await readStats(page);
-		await new Promise((resolve) => setTimeout(resolve, 3000));
+		await page.waitForFunction(
+			(frames, packets) =>
+				Number(document.querySelector('[data-stat=video-frames]')?.textContent ?? 0) > frames &&
+				Number(document.querySelector('[data-stat=audio-packets]')?.textContent ?? 0) > packets,
+			{ timeout: 10000 },
+			Number(first['video-frames']),
+			Number(first['audio-packets'])
+		);
 		const second = await readStats(page);
 
 		expect(second['connection']).toBe('connected');

@@ -1,4 +1,5 @@
 import type { Page, SerializedAXNode } from 'puppeteer-core';
+import type { RoomSnapshot } from '../../shared/src/protocol/index.ts';
 import type { SeededAccount } from '../../server/src/features/demo-data/seed-demo-data.ts';
 import { login } from './accounts.ts';
 import type { RunningApp } from './start-app.ts';
@@ -6,20 +7,46 @@ import type { RunningApp } from './start-app.ts';
 /** Helpers for browser tests that drive the web client's meeting room through `window.__giaobanRoom`. */
 
 export type Stats = Record<string, { audioBytes: number; videoBytes: number; cameraWidth: number }>;
-export type Snapshot = { participants: { id: string; unitName: string; micMuted: boolean }[] };
+export type Snapshot = RoomSnapshot;
+/** What a page's room client says about itself. */
+export type OwnState = { state: string; participantId: string | null; meetingId: string | null; micMuted: boolean; audioOnly: boolean; sharingScreen: boolean };
 type RoomWindow = {
 	__giaobanRoom: {
 		receiveStats: () => Promise<Stats>;
 		snapshot: Snapshot;
 		recovery: { iceRestarts: number; rejoins: number };
 		mediaPaths: () => Promise<{ send: string | null; recv: string | null }>;
+		state: string;
+		participantId: string | null;
+		micMuted: boolean;
+		audioOnly: boolean;
+		sharingScreen: boolean;
 	};
 };
 
 /** The width of the camera's top simulcast layer (client/src/media/camera.ts captures 1280×720). */
 export const CAMERA_TOP_WIDTH = 1280;
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Lets `ms` pass: only to observe what happens over a window (growth), never to wait for something to happen. */
+const observe = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Polls `condition` every `interval` ms until it holds; fails with `what` after `timeout` ms. For
+ * conditions read from outside the page (several pages, the server), or that compare one reading
+ * with the previous one.
+ */
+export async function until(condition: () => boolean | Promise<boolean>, timeout: number, what: string, interval = 100): Promise<void> {
+	const deadline = Date.now() + timeout;
+	for (;;) {
+		if (await condition()) {
+			return;
+		}
+		if (Date.now() > deadline) {
+			throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+		}
+		await new Promise((resolve) => setTimeout(resolve, interval));
+	}
+}
 
 export async function stats(page: Page): Promise<Stats> {
 	return page.evaluate(() => (window as unknown as RoomWindow).__giaobanRoom.receiveStats());
@@ -57,16 +84,47 @@ export async function mediaPaths(page: Page): Promise<{ send: string | null; rec
 	return page.evaluate(() => (window as unknown as RoomWindow).__giaobanRoom.mediaPaths());
 }
 
+/** The page's room client as it sees itself; null while there is none (sign-in, pre-join screen, a page that is loading). */
+export async function ownState(page: Page): Promise<OwnState | null> {
+	return page
+		.evaluate(() => {
+			const room = (window as unknown as Partial<RoomWindow>).__giaobanRoom;
+			return room
+				? { state: room.state, participantId: room.participantId, meetingId: room.snapshot?.meetingId ?? null, micMuted: room.micMuted, audioOnly: room.audioOnly, sharingScreen: room.sharingScreen }
+				: null;
+		})
+		.catch(() => null);
+}
+
+/** Waits until the room as `page` sees it holds exactly the participants `ids`. */
+export async function waitForParticipants(page: Page, ids: string[], timeout = 30000): Promise<void> {
+	await page.waitForFunction(
+		(want: string[]) => {
+			const have = (window as unknown as Partial<RoomWindow>).__giaobanRoom?.snapshot?.participants.map((p) => p.id) ?? [];
+			return have.length === want.length && want.every((id) => have.includes(id)) && document.querySelectorAll('[data-testid=participants] li').length === want.length;
+		},
+		{ timeout, polling: 200 },
+		ids
+	);
+}
+
 export async function participantId(page: Page, unitName: string): Promise<string> {
 	return (await snapshot(page)).participants.find((p) => p.unitName === unitName)!.id;
 }
 
-/** Bytes received by `page` from `from` over a window: audio and video. */
+/** Bytes received by `page` from `from` over a window of `ms`: audio and video (an observation, not a wait). */
 export async function growth(page: Page, from: string, ms = 2500): Promise<{ audio: number; video: number }> {
 	const before = (await stats(page))[from] ?? { audioBytes: 0, videoBytes: 0 };
-	await sleep(ms);
+	await observe(ms);
 	const after = (await stats(page))[from] ?? { audioBytes: 0, videoBytes: 0 };
 	return { audio: after.audioBytes - before.audioBytes, video: after.videoBytes - before.videoBytes };
+}
+
+export type MediaKind = 'audio' | 'video';
+
+async function bytesFrom(page: Page, from: string, kind: MediaKind): Promise<number> {
+	const s = (await stats(page))[from];
+	return (kind === 'audio' ? s?.audioBytes : s?.videoBytes) ?? 0;
 }
 
 /** Waits until `page` has received both audio and video bytes from participant `from`. */
@@ -79,17 +137,47 @@ export async function waitForMedia(page: Page, from: string, timeout = 30000): P
 	);
 }
 
-/** Waits until the audio bytes `page` receives from `from` grow again (media flows now, not only earlier). */
-export async function waitForFlowing(page: Page, from: string, timeout = 30000): Promise<void> {
-	await page.waitForFunction(
-		async (id) => {
-			const room = (window as unknown as RoomWindow).__giaobanRoom;
-			const before = (await room.receiveStats())[id]?.audioBytes ?? 0;
-			await new Promise((r) => setTimeout(r, 500));
-			return ((await room.receiveStats())[id]?.audioBytes ?? 0) > before;
+/**
+ * Waits until the bytes of `kind` that `page` receives from `from` grow from one reading to the
+ * next (media flows now, not only earlier). A reading below the previous one (the page's
+ * consumers were replaced: a rejoin, a new camera producer) starts over from there.
+ */
+export async function waitForFlowing(page: Page, from: string, timeout = 30000, kind: MediaKind = 'audio'): Promise<void> {
+	let previous: number | null = null;
+	await until(
+		async () => {
+			const now = await bytesFrom(page, from, kind);
+			const grew = previous !== null && now > previous;
+			previous = now;
+			return grew;
 		},
-		{ timeout, polling: 250 },
-		from
+		timeout,
+		`${kind} from ${from} to flow`,
+		250
+	);
+}
+
+/**
+ * Waits until the bytes of `kind` that `page` receives from `from` have not changed for `quietMs`
+ * (what was in flight before a mute or pause has arrived), for a measurement of silence to follow.
+ * Opus DTX sends a packet at least every 400 ms while the microphone is live, so 1 s without a byte
+ * means no stream.
+ */
+export async function waitForQuiet(page: Page, from: string, kind: MediaKind, quietMs = 1000, timeout = 15000): Promise<void> {
+	let last: number | null = null;
+	let since = Date.now();
+	await until(
+		async () => {
+			const now = await bytesFrom(page, from, kind);
+			if (now !== last) {
+				last = now;
+				since = Date.now();
+				return false;
+			}
+			return Date.now() - since >= quietMs;
+		},
+		timeout,
+		`${kind} from ${from} to stop arriving`
 	);
 }
 

@@ -1,5 +1,5 @@
 import type { Page } from 'puppeteer-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { seedAccounts } from '../helpers/accounts.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
 import { cutMediaPath, limitDownlinks, MEDIA_NET, restoreMediaPath } from '../helpers/media-path.ts';
@@ -33,16 +33,29 @@ describe('a site whose media path fails', () => {
 		running = await startApp({ RTC_LISTEN_IP: MEDIA_NET.server, RTC_ANNOUNCED_ADDRESS: MEDIA_NET.server });
 		chromium = await launchBrowser();
 		({ chair, commune } = await chairAndCommune(running, chromium, 'Giao ban khi mất kết nối', 'dong-thinh'));
+	}, 90000);
+
+	// Each test starts from a healthy call, whatever the previous one left: both sites joined (a
+	// recovery still under way may finish) and media flowing both ways.
+	beforeEach(async () => {
+		for (const page of [chair, commune]) {
+			await page.waitForSelector('[data-testid=room-state][data-state=joined]', { timeout: 60000 });
+		}
 		await waitForMedia(chair, await participantId(chair, 'Xã Đồng Thịnh'));
 		await waitForMedia(commune, await participantId(commune, 'Huyện Sông Lô'));
-	}, 90000);
+		await waitForFlowing(chair, await participantId(chair, 'Xã Đồng Thịnh'), 60000);
+		await waitForFlowing(commune, await participantId(commune, 'Huyện Sông Lô'), 60000);
+	}, 150000);
 
 	afterEach(() => restoreMediaPath());
 
 	afterAll(async () => {
-		restoreMediaPath();
-		await chromium?.close();
-		await running?.close();
+		try {
+			restoreMediaPath();
+			await chromium?.close();
+		} finally {
+			await running?.close();
+		}
 	});
 
 	it('a short loss is recovered by an ICE restart, on the same transports', async () => {
@@ -96,9 +109,12 @@ describe('sites behind a firewall that blocks UDP', () => {
 	}, 60000);
 
 	afterAll(async () => {
-		restoreMediaPath();
-		await chromium?.close();
-		await running?.close();
+		try {
+			restoreMediaPath();
+			await chromium?.close();
+		} finally {
+			await running?.close();
+		}
 	});
 
 	it('join over ICE-TCP to the WebRtcServer and receive each other’s media', async () => {

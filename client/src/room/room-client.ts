@@ -388,6 +388,11 @@ export class RoomClient {
 			await this.#produce(attempt, 'camera', video);
 		}
 		attempt.check();
+		if (this.#audioOnly) {
+			// The server knows a rejoined site afresh: tell it again, so the others keep showing the mode.
+			await request(this.#socket, 'room:set-state', { audioOnly: true });
+			attempt.check();
+		}
 		// The newest snapshot, not the join reply: sites that joined or produced while this window was
 		// setting up are in it, or were announced meanwhile.
 		const producers = new Map(attempt.announced);

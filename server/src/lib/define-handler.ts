@@ -43,6 +43,8 @@ function describeErrors(validator: Validator, payload: unknown): string {
 }
 
 const queues = new WeakMap<AppSocket, SerialQueue>();
+/** Queues with work in them, so that shutdown can wait for the cleanup of disconnected sockets. */
+const busy = new Set<SerialQueue>();
 
 /**
  * Every request of one socket runs after the previous one finished, as the client sent them: a
@@ -58,13 +60,34 @@ function queueOf(socket: AppSocket): SerialQueue {
 	return queue;
 }
 
+function push<T>(socket: AppSocket, task: () => Promise<T> | T): Promise<T> {
+	const queue = queueOf(socket);
+	busy.add(queue);
+	return queue.push(task).finally(() => {
+		if (queue.pending === 0) {
+			busy.delete(queue);
+		}
+	});
+}
+
 /** Runs `task` when the socket disconnects, after the requests it sent before; errors are logged. */
 export function onDisconnect(socket: AppSocket, task: () => Promise<void> | void): void {
 	socket.on('disconnect', () => {
-		queueOf(socket)
-			.push(task)
-			.catch((error: unknown) => socket.data.log.error({ err: error }, 'cleanup after disconnect failed'));
+		push(socket, task).catch((error: unknown) => socket.data.log.error({ err: error }, 'cleanup after disconnect failed'));
 	});
+}
+
+/** Resolves once every socket's requests and disconnect cleanups received so far have finished. */
+export async function drainSocketQueues(): Promise<void> {
+	while (busy.size > 0) {
+		const queues = [...busy];
+		await Promise.allSettled(queues.map((queue) => queue.drain()));
+		for (const queue of queues) {
+			if (queue.pending === 0) {
+				busy.delete(queue);
+			}
+		}
+	}
 }
 
 /**
@@ -95,7 +118,7 @@ export function onRequest<K extends RequestName>(
 			reply(fail('invalid_payload', `${event}: ${describeErrors(validator, payload)}`));
 			return;
 		}
-		await queueOf(socket).push(async () => {
+		await push(socket, async () => {
 			try {
 				reply(ok(await handler(payload as RequestOf<K>)));
 			} catch (error) {

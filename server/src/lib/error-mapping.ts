@@ -14,10 +14,10 @@ export function toPublicError(error: unknown, log: Logger): { statusCode: number
 	if (error instanceof AppError) {
 		return { statusCode: error.statusCode, error: { code: error.code, message: error.message } };
 	}
-	// mediasoup refuses calls on an object closed meanwhile (a transport of a site that just left):
-	// normal during races, so no error log.
+	// mediasoup 3.12 raises InvalidStateError only when its channel to the worker closed: the worker
+	// died. The pool replaces it and the meeting moves to a new room, so the client may try again.
 	if (error instanceof mediasoupTypes.InvalidStateError) {
-		return { statusCode: 409, error: { code: 'invalid_state', message: 'That media object is closed' } };
+		return { statusCode: 503, error: { code: 'unavailable', message: 'The media server restarted; try again' } };
 	}
 	log.error({ err: error }, 'unexpected error');
 	return { statusCode: 500, error: { code: 'internal', message: 'Internal server error' } };

@@ -11,6 +11,7 @@ import type {
 	WebRtcServer,
 	WebRtcTransport,
 } from 'mediasoup/node/lib/types.js';
+import { types as mediasoupTypes } from 'mediasoup';
 import { InvalidPayloadError, InvalidStateError, NotFoundError, RateLimitedError } from '../lib/errors.ts';
 import { TypedEmitter } from '../lib/typed-emitter.ts';
 
@@ -57,8 +58,24 @@ async function clientInput<T>(call: () => Promise<T>): Promise<T> {
 	try {
 		return await call();
 	} catch (error) {
-		if (error instanceof TypeError) {
+		if (error instanceof TypeError || error instanceof mediasoupTypes.UnsupportedError) {
 			throw new InvalidPayloadError(error.message, { cause: error });
+		}
+		throw error;
+	}
+}
+
+/**
+ * A request about one of this peer's media objects. The worker may already have closed it (its
+ * producer's site just left) while this side has not heard yet; it then answers with a plain
+ * "... not found" error, which is a normal race, not a bug.
+ */
+async function onMediaObject<T>(what: string, call: () => Promise<T>): Promise<T> {
+	try {
+		return await call();
+	} catch (error) {
+		if (error instanceof Error && !(error instanceof mediasoupTypes.InvalidStateError) && /not found/i.test(error.message)) {
+			throw new NotFoundError(`That ${what} is gone`);
 		}
 		throw error;
 	}
@@ -179,6 +196,11 @@ export class Peer extends TypedEmitter<PeerEvents> {
 			throw new InvalidStateError(`A ${source} source cannot carry ${kind}`);
 		}
 		const producer = await clientInput(() => transport.produce({ kind, rtpParameters, appData: { source } }));
+		if (this.#closed || transport.closed) {
+			// The site left (or its transport was replaced) while the worker created the producer.
+			producer.close();
+			throw new InvalidStateError('The media session closed');
+		}
 		if (this.producers.some((p) => p.source === source)) {
 			// Two produce requests for one source overlapped; the first one wins.
 			producer.close();
@@ -213,6 +235,10 @@ export class Peer extends TypedEmitter<PeerEvents> {
 			throw new InvalidStateError('Too many streams received at once');
 		}
 		const consumer = await clientInput(() => transport.consume({ producerId, rtpCapabilities, paused: true }));
+		if (this.#closed || transport.closed) {
+			consumer.close();
+			throw new InvalidStateError('The media session closed');
+		}
 		this.#consumers.set(consumer.id, consumer);
 		consumer.observer.once('close', () => {
 			this.#consumers.delete(consumer.id);
@@ -222,11 +248,13 @@ export class Peer extends TypedEmitter<PeerEvents> {
 	}
 
 	async resumeConsumer(consumerId: string): Promise<void> {
-		await this.#consumer(consumerId).resume();
+		const consumer = this.#consumer(consumerId);
+		await onMediaObject('stream', () => consumer.resume());
 	}
 
 	async pauseConsumer(consumerId: string): Promise<void> {
-		await this.#consumer(consumerId).pause();
+		const consumer = this.#consumer(consumerId);
+		await onMediaObject('stream', () => consumer.pause());
 	}
 
 	/**
@@ -235,10 +263,12 @@ export class Peer extends TypedEmitter<PeerEvents> {
 	 */
 	async setConsumerLayout(consumerId: string, large: boolean): Promise<void> {
 		const consumer = this.#consumer(consumerId);
-		if (consumer.type === 'simulcast' || consumer.type === 'svc') {
-			await consumer.setPreferredLayers({ spatialLayer: large ? 2 : 0 });
-		}
-		await consumer.setPriority(large ? 2 : 1);
+		await onMediaObject('stream', async () => {
+			if (consumer.type === 'simulcast' || consumer.type === 'svc') {
+				await consumer.setPreferredLayers({ spatialLayer: large ? 2 : 0 });
+			}
+			await consumer.setPriority(large ? 2 : 1);
+		});
 	}
 
 	producerBySource(source: Source): Producer | undefined {
@@ -247,13 +277,13 @@ export class Peer extends TypedEmitter<PeerEvents> {
 
 	async pauseProducer(producerId: string): Promise<Producer> {
 		const producer = this.#producer(producerId);
-		await producer.pause();
+		await onMediaObject('track', () => producer.pause());
 		return producer;
 	}
 
 	async resumeProducer(producerId: string): Promise<Producer> {
 		const producer = this.#producer(producerId);
-		await producer.resume();
+		await onMediaObject('track', () => producer.resume());
 		return producer;
 	}
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomSnapshot } from '../../../shared/src/protocol/index.ts';
-import { conferenceFixture, presentByUnit, type Ack, type Joined } from '../../helpers/conference-fixture.ts';
+import { conferenceFixture, OPUS, presentByUnit, type Ack, type Joined } from '../../helpers/conference-fixture.ts';
 import { ask, nextEvent, startApp, type RunningApp, type TestClient } from '../../helpers/start-app.ts';
 
 /**
@@ -88,7 +88,7 @@ describe('conference state under concurrent requests', () => {
 	});
 
 	it('ends two windows of one site joining at once with exactly one participant; the other window is told', async () => {
-		const meeting = await f.schedule(['hai-luu']);
+		const meeting = await f.schedule(['hai-luu', 'dong-thinh']);
 		const chair = await f.as('chutri');
 		await f.join(chair, { meetingId: meeting.id });
 		const chairView = latestSnapshot(chair);
@@ -103,12 +103,18 @@ describe('conference state under concurrent requests', () => {
 		expect(chairView()?.participants.filter((p) => p.unitId === 'hai-luu').map((p) => p.id)).toEqual([winnerId]);
 		expect(presentByUnit(await f.attendance(meeting.id))['hai-luu']).toBe(1);
 
-		// Once locked, a third window of the same site waits instead of replacing the one inside.
+		// Once locked, a new site waits; the site inside when the chair locked comes back from a
+		// reload (a third window) without waiting, replacing its earlier window.
 		expect((await send(chair, 'chair:lock', { locked: true })).ok).toBe(true);
+		const newcomer = await f.as('dongthinh');
+		expect((await send<Joined>(newcomer, 'room:join', { meetingId: meeting.id })).data.status).toBe('waiting');
 		const third = await running.connect();
-		expect((await send<Joined>(third, 'room:join', { invitationToken: meeting.links.get('hai-luu') })).data.status).toBe('waiting');
+		const replacedAgain = nextEvent<{ reason: string }>(winner, 'room:closed');
+		const reloaded = await send<Joined>(third, 'room:join', { invitationToken: meeting.links.get('hai-luu') });
+		expect(reloaded.data.status).toBe('joined');
+		expect((await replacedAgain).reason).toBe('replaced');
 		await ask(chair, 'room:set-state', { audioOnly: false });
-		expect(chairView()?.participants.filter((p) => p.unitId === 'hai-luu').map((p) => p.id)).toEqual([winnerId]);
+		expect(chairView()?.participants.filter((p) => p.unitId === 'hai-luu').map((p) => p.id)).toEqual([reloaded.data.participantId]);
 	});
 
 	it('leaves no participant in the room when the attendance write fails, and tells the site', async () => {
@@ -174,6 +180,42 @@ describe('conference state under concurrent requests', () => {
 			expect(open.map((p) => p.id)).toEqual([sites[1]!.id]);
 			expect(chairView()!.spotlight).toBe(sites[1]!.id);
 			sites.reverse();
+		}
+	});
+
+	it('closes a microphone whose site was replaced while the server was creating it', async () => {
+		const meeting = await f.schedule(['hai-luu']);
+		const chair = await f.as('chutri');
+		await f.join(chair, { meetingId: meeting.id });
+		const chairView = latestSnapshot(chair);
+		const producers = new Map<string, string>();
+		const stop = running.app.meetingEvents.onAny((event, payload) => {
+			const p = payload as { meetingId: string; producerId?: string };
+			if (p.meetingId === meeting.id && p.producerId && (event === 'producer:added' || event === 'producer:removed')) {
+				producers.set(p.producerId, event);
+			}
+		});
+		try {
+			const first = await running.connect();
+			await f.join(first, { invitationToken: meeting.links.get('hai-luu') });
+			expect((await send(first, 'transport:create', { direction: 'send' })).ok).toBe(true);
+			const second = await running.connect();
+			// The second window's join arrives right after the server started creating the first's microphone.
+			const replacing = new Promise<Ack<Joined>>((resolve) => {
+				running.app.io.sockets.sockets.get(first.id!)!.once('producer:create', () => resolve(arrive<Joined>(second, 'room:join', { invitationToken: meeting.links.get('hai-luu') })));
+			});
+			const produced = await send<{ producerId: string }>(first, 'producer:create', { kind: 'audio', source: 'microphone', rtpParameters: OPUS });
+			expect((await replacing).ok).toBe(true);
+			if (!produced.ok) {
+				expect(produced.error?.code).toBe('invalid_state');
+			}
+			await ask(chair, 'room:set-state', { audioOnly: false });
+			const site = chairView()!.participants.filter((p) => p.unitId === 'hai-luu');
+			expect(site.map((p) => p.producers.length)).toEqual([0]);
+			// Whatever was announced was also withdrawn.
+			expect([...producers.values()].every((last) => last === 'producer:removed')).toBe(true);
+		} finally {
+			stop();
 		}
 	});
 

@@ -83,6 +83,38 @@ describe('meeting events', () => {
 		}
 	});
 
+	it('keeps the contract when the worker dies while the chair ends the meeting: one leave per site, all before the end', async () => {
+		const meeting = await f.schedule(['dong-thinh', 'hai-luu']);
+		const recorded: Recorded[] = [];
+		const stop = running.app.meetingEvents.onAny((event, payload) => {
+			if (payload.meetingId === meeting.id && event !== 'active-speaker') {
+				recorded.push({ event, payload });
+			}
+		});
+		try {
+			const chair = await f.as('chutri');
+			await f.join(chair, { meetingId: meeting.id });
+			for (const username of ['dongthinh', 'hailuu']) {
+				const site = await f.as(username);
+				await f.join(site, { meetingId: meeting.id });
+				await f.produceMicrophone(site);
+			}
+			const [victim] = running.app.workerPool.status().workers.filter((w) => w.routers > 0);
+			running.app.io.sockets.sockets.get(chair.id!)!.once('chair:end', () => process.kill(victim!.pid!, 'SIGKILL'));
+			await ask(chair, 'chair:end', {});
+			await expect.poll(() => recorded.filter((r) => r.event === 'site:left').length).toBe(3);
+			await expect.poll(async () => (await f.meeting(meeting.id)).status).toBe('ended');
+			const names = recorded.map((r) => r.event);
+			expect(names.filter((n) => n === 'meeting:ended')).toHaveLength(1);
+			expect(names.lastIndexOf('site:left')).toBeLessThan(names.indexOf('meeting:ended'));
+			const left = recorded.filter((r) => r.event === 'site:left').map((r) => (r.payload as { unitId: string }).unitId);
+			expect(left.sort()).toEqual(['dong-thinh', 'hai-luu', 'song-lo']);
+			await expect.poll(() => running.app.workerPool.ready, { timeout: 15000 }).toBe(true);
+		} finally {
+			stop();
+		}
+	});
+
 	it('pairs every join with a leave when the worker under the meeting dies, and the meeting goes on', async () => {
 		const meeting = await f.schedule(['dong-thinh']);
 		const recorded: Recorded[] = [];

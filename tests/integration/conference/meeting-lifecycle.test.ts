@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeetingEventOf } from '../../../server/src/domain/meeting-events.ts';
+import { openDatabase } from '../../../server/src/db/open-database.ts';
 import { conferenceFixture, presentByUnit } from '../../helpers/conference-fixture.ts';
 import { startApp, type RunningApp } from '../../helpers/start-app.ts';
 
@@ -99,6 +100,19 @@ describe('a live meeting always ends', () => {
 			const back = await restarted.connect(undefined, { cookie: f.signed.get('dongthinh')!.cookie });
 			const rejoined = await (back.timeout(10000) as unknown as { emitWithAck: (e: string, p: unknown) => Promise<{ ok: boolean; data: { status: string } }> }).emitWithAck('room:join', { meetingId: meeting.id });
 			expect(rejoined.data.status).toBe('joined');
+
+			// A graceful shutdown records the leave as a restart, and says so on the bus.
+			const left: MeetingEventOf<'site:left'>[] = [];
+			restarted.app.meetingEvents.on('site:left', (event) => left.push(event));
+			await restarted.close();
+			expect(left.map((e) => `${e.unitId}:${e.reason}`)).toEqual(['dong-thinh:server-restart']);
+			const db = await openDatabase({ file: join(crashed, 'giaoban.db'), synchronous: 'FULL' });
+			try {
+				const rows = await db.attendanceEvent.findMany({ where: { meetingId: meeting.id, unitId: 'dong-thinh' }, select: { kind: true, reason: true }, orderBy: { at: 'asc' } });
+				expect(rows.map((r) => `${r.kind}:${r.reason}`)).toEqual(['join:', 'leave:server-restart', 'join:', 'leave:server-restart']);
+			} finally {
+				await db.$disconnect();
+			}
 		} finally {
 			await restarted?.close();
 			rmSync(crashed, { recursive: true, force: true });

@@ -72,8 +72,10 @@ describe('WorkerPool', () => {
 		cleanups.push(() => sender.close());
 		const payload = Buffer.alloc(80, 7);
 		for (let i = 0; i < 50; i += 1) {
-			sender.send(rtpPacket(100, i, i * 960, 11111111, payload), ingress.tuple.localPort, '127.0.0.1');
-			await new Promise((r) => setTimeout(r, 5));
+			// One packet after the other, each handed to the kernel before the next (no fixed pacing).
+			await new Promise<void>((resolve, reject) =>
+				sender.send(rtpPacket(100, i, i * 960, 11111111, payload), ingress.tuple.localPort, '127.0.0.1', (error) => (error ? reject(error) : resolve()))
+			);
 		}
 		await waitFor(() => sink.received() >= 45, 5000, 'forwarded RTP packets');
 		// The pipe really carried the media across processes: worker B's pipe transport received it.

@@ -23,11 +23,11 @@ describe('toPublicError', () => {
 		expect(log.error).toHaveBeenCalledOnce();
 	});
 
-	it("maps mediasoup's InvalidStateError (an object closed during a race) to invalid_state without logging", () => {
+	it("maps mediasoup's InvalidStateError (its worker died under the request) to unavailable without logging", () => {
 		log.error.mockClear();
 		expect(toPublicError(new mediasoupTypes.InvalidStateError('Channel closed'), log)).toEqual({
-			statusCode: 409,
-			error: { code: 'invalid_state', message: 'That media object is closed' },
+			statusCode: 503,
+			error: { code: 'unavailable', message: 'The media server restarted; try again' },
 		});
 		expect(log.error).not.toHaveBeenCalled();
 	});

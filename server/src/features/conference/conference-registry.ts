@@ -3,7 +3,7 @@ import { InvalidStateError, NotFoundError, UnavailableError } from '../../lib/er
 import { SerialQueue } from '../../lib/serial-queue.ts';
 import { MediaRoom } from '../../sfu/media-room.ts';
 import type { WorkerPool } from '../../sfu/worker-pool.ts';
-import { Conference, RoomClosedError, type Connection, type Identity, type JoinResult } from './conference.ts';
+import { Conference, RoomClosedError, type Connection, type Identity, type JoinResult, type SiteAccess } from './conference.ts';
 import type { ConferenceRepository } from './conference.repository.ts';
 import { MeetingJournal } from './meeting-journal.ts';
 
@@ -26,6 +26,9 @@ export type ConferenceRegistryOptions = {
 export class ConferenceRegistry {
 	readonly #options: ConferenceRegistryOptions;
 	readonly #rooms = new Map<string, Conference>();
+	/** Every room with work left, the closed ones included until their queue drained. */
+	readonly #unfinished = new Set<Conference>();
+	readonly #access = new Map<string, SiteAccess>();
 	readonly #queues = new Map<string, SerialQueue>();
 	readonly #emptySince = new Map<string, number>();
 	readonly #closeTimers = new Map<string, NodeJS.Timeout>();
@@ -66,9 +69,16 @@ export class ConferenceRegistry {
 		return this.#emptySince.get(meetingId) ?? this.#startedAt;
 	}
 
-	/** Forgets what it knew of a meeting that is no longer live. */
-	forget(meetingId: string): void {
-		this.#emptySince.delete(meetingId);
+	/** Forgets what it knew of meetings that are no longer live and have no room. */
+	retainOnly(liveMeetingIds: Iterable<string>): void {
+		const live = new Set(liveMeetingIds);
+		for (const map of [this.#emptySince, this.#access]) {
+			for (const id of map.keys()) {
+				if (!live.has(id) && !this.#rooms.has(id)) {
+					map.delete(id);
+				}
+			}
+		}
 	}
 
 	/** Ends the meeting if nobody is in it; false when somebody is (or it was no longer live). */
@@ -95,7 +105,7 @@ export class ConferenceRegistry {
 		}
 		this.#closeTimers.clear();
 		await Promise.allSettled([...this.#queues.values()].map((queue) => queue.drain()));
-		await Promise.allSettled([...this.#rooms.values()].map((room) => room.shutdown()));
+		await Promise.allSettled([...this.#unfinished].map((room) => room.shutdown()));
 		this.#rooms.clear();
 	}
 
@@ -119,7 +129,12 @@ export class ConferenceRegistry {
 			const { pool, repo, events, log } = this.#options;
 			const media = await MediaRoom.create(pool, log);
 			const journal = new MeetingJournal({ meetingId, startedAt: meeting.startedAt, repo, bus: events, log });
-			const conference = new Conference({ meetingId, title: meeting.title, locked: meeting.locked, media, journal, log });
+			let access = this.#access.get(meetingId);
+			if (!access) {
+				access = { admitted: new Set(), removed: new Set() };
+				this.#access.set(meetingId, access);
+			}
+			const conference = new Conference({ meetingId, title: meeting.title, locked: meeting.locked, access, media, journal, log });
 			this.#follow(conference);
 			this.#rooms.set(meetingId, conference);
 			return conference;
@@ -128,21 +143,28 @@ export class ConferenceRegistry {
 
 	#follow(conference: Conference): void {
 		const id = conference.meetingId;
-		conference.on('occupancy', (size) => {
+		const occupancy = (size: number): void => {
 			this.#cancelCloseTimer(id);
 			if (size > 0) {
 				this.#emptySince.delete(id);
 				return;
 			}
-			this.#emptySince.set(id, Date.now());
+			if (!this.#emptySince.has(id)) {
+				this.#emptySince.set(id, Date.now());
+			}
 			const timer = setTimeout(() => {
 				this.#closeTimers.delete(id);
 				void conference.closeIfEmpty();
 			}, this.#options.emptyRoomCloseMs);
 			timer.unref();
 			this.#closeTimers.set(id, timer);
-		});
+		};
+		// A new room is empty until a join succeeds; if none does, it is freed like any empty room.
+		occupancy(0);
+		conference.on('occupancy', occupancy);
+		this.#unfinished.add(conference);
 		conference.once('closed', () => {
+			void conference.drain().finally(() => this.#unfinished.delete(conference));
 			this.#cancelCloseTimer(id);
 			if (this.#rooms.get(id) === conference) {
 				this.#rooms.delete(id);

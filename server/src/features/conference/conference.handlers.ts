@@ -154,5 +154,5 @@ export function registerConferenceHandlers(socket: AppSocket, ctx: ConferenceCon
 
 	// Runs after every request the socket sent before it: a join still in progress completes first
 	// and is then left, instead of leaving a site behind that nobody will ever disconnect.
-	onDisconnect(socket, () => leaveCurrent(socket, 'disconnected'));
+	onDisconnect(socket, () => leaveCurrent(socket, socket.data.serverClosing ? 'server-restart' : 'disconnected'));
 }

@@ -38,6 +38,17 @@ export type Participant = Identity & {
 
 export type Waiting = Identity & { id: string; key: string; connectionId: string; since: Date; notify: Notify };
 
+/**
+ * The chair's decisions about sites, by key (unit + person), kept by the registry for the whole
+ * meeting: a rejoin after a media failure or a reload lands in a new room and must be treated alike.
+ */
+export type SiteAccess = {
+	/** Admitted while locked (or inside when the chair locked): they come back without waiting. */
+	admitted: Set<string>;
+	/** Removed by the chair: they wait for admission to come back. */
+	removed: Set<string>;
+};
+
 export type JoinResult = { status: 'joined'; participant: Participant } | { status: 'waiting'; id: string };
 
 /**
@@ -82,10 +93,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 	readonly #queue = new SerialQueue();
 	readonly #participants = new Map<string, Participant>();
 	readonly #waiting = new Map<string, Waiting>();
-	/** Keys (unit + person) the chair admitted while locked; they may rejoin without waiting. */
-	readonly #admitted = new Set<string>();
-	/** Keys the chair removed; they wait for admission to come back. */
-	readonly #removed = new Set<string>();
+	readonly #access: SiteAccess;
 	#floorQueue: { participantId: string; since: Date }[] = [];
 	#spotlight: string | null = null;
 	#activeSpeaker: string | null = null;
@@ -95,11 +103,12 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 	#lastSize = 0;
 	#closeCause: CloseCause | null = null;
 
-	constructor(options: { meetingId: string; title: string; locked: boolean; media: MediaRoom; journal: MeetingJournal; log: Log }) {
+	constructor(options: { meetingId: string; title: string; locked: boolean; access: SiteAccess; media: MediaRoom; journal: MeetingJournal; log: Log }) {
 		super((event, error) => options.log.error({ err: error, event }, 'Conference listener threw'));
 		this.meetingId = options.meetingId;
 		this.title = options.title;
 		this.#locked = options.locked;
+		this.#access = options.access;
 		this.#media = options.media;
 		this.#journal = options.journal;
 		this.#log = options.log;
@@ -210,8 +219,8 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			if (!speaker) {
 				throw new InvalidStateError('Nobody has the floor');
 			}
-			this.#spotlight = null;
 			await this.#muteMicrophone(speaker);
+			this.#spotlight = null;
 			this.#changed();
 			await this.#journal.action(chair.userId, 'floor.ended', this.#participants.get(speaker)?.unitId ?? null);
 		});
@@ -258,8 +267,8 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			if (target.id === chair.id) {
 				throw new InvalidStateError('The chair cannot remove itself');
 			}
-			this.#removed.add(target.key);
-			this.#admitted.delete(target.key);
+			this.#access.removed.add(target.key);
+			this.#access.admitted.delete(target.key);
 			target.notify('room:closed', { reason: 'removed' });
 			await this.#leave(targetId, 'removed');
 			await this.#journal.action(chair.userId, 'site.removed', target.unitId);
@@ -272,6 +281,13 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			const chair = this.#requireChair(chairId);
 			await this.#journal.locked(locked);
 			this.#locked = locked;
+			if (locked) {
+				// Sites inside when the chair locks are in the meeting: a reload or a rejoin after a
+				// media failure brings them back without waiting.
+				for (const p of this.#participants.values()) {
+					this.#access.admitted.add(p.key);
+				}
+			}
 			this.#changed();
 			await this.#journal.action(chair.userId, locked ? 'meeting.locked' : 'meeting.unlocked', null);
 		});
@@ -281,8 +297,8 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		return this.#queue.push(async () => {
 			const chair = this.#requireChair(chairId);
 			const waiting = this.#takeWaiting(waitingId);
-			this.#admitted.add(waiting.key);
-			this.#removed.delete(waiting.key);
+			this.#access.admitted.add(waiting.key);
+			this.#access.removed.delete(waiting.key);
 			waiting.notify('room:admitted', { meetingId: this.meetingId });
 			this.#changed();
 			await this.#journal.action(chair.userId, 'waiting.admitted', waiting.unitId);
@@ -351,10 +367,15 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		this.#close('shutdown');
 	}
 
+	/** Resolves once every change queued so far has finished (leaves recorded after a media failure included). */
+	drain(): Promise<void> {
+		return this.#queue.drain();
+	}
+
 	async #join(identity: Identity, connection: Connection): Promise<JoinResult> {
 		this.#assertOpen();
 		const key = `${identity.unitId}:${identity.userId ?? 'link'}`;
-		const mustWait = !identity.host && ((this.#locked && !this.#admitted.has(key)) || this.#removed.has(key));
+		const mustWait = !identity.host && ((this.#locked && !this.#access.admitted.has(key)) || this.#access.removed.has(key));
 		if (mustWait) {
 			for (const w of [...this.#waiting.values()]) {
 				if (w.key === key) {
@@ -443,6 +464,10 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 
 	#close(cause: CloseCause): void {
 		if (this.#closeCause) {
+			// The meeting ended after its media had failed: later joins must hear that it ended.
+			if (cause === 'ended') {
+				this.#closeCause = 'ended';
+			}
 			return;
 		}
 		this.#closeCause = cause;
@@ -528,15 +553,19 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			return;
 		}
 		this.#log.error({ meetingId: this.meetingId }, 'media router closed under a live meeting; sites must rejoin');
-		const sites = [...this.#participants.values()];
-		for (const site of [...sites, ...this.#waiting.values()]) {
+		for (const site of [...this.#participants.values(), ...this.#waiting.values()]) {
 			site.notify('media:closed', { reason: 'The media server restarted; reconnecting' });
 		}
-		this.#close('media-failure');
+		// Closed now, so that rejoins open a fresh room; the sites still listed leave in the queue,
+		// after any change in progress (a meeting being ended records their leaves as 'ended' first).
+		this.#closeCause = 'media-failure';
+		this.#waiting.clear();
+		this.#media.close();
+		this.safeEmit('closed');
 		void this.#queue
 			.push(async () => {
-				for (const site of sites) {
-					await this.#journal.left(siteOf(site), 'media-failure');
+				for (const id of [...this.#participants.keys()]) {
+					await this.#leave(id, 'media-failure');
 				}
 			})
 			.catch((error: unknown) => this.#log.error({ err: error }, 'could not record leaves after a media failure'));

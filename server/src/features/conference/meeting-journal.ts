@@ -65,8 +65,14 @@ export class MeetingJournal {
 		this.publish('site:left', { ...site, reason }, at);
 	}
 
+	/**
+	 * Logs a chair action after it took effect. A failed write is logged as an error but does not
+	 * turn the chair's (already applied) action into a failure.
+	 */
 	async action(actorUserId: string | null, action: MeetingActionCode, targetUnitId: string | null, detail = ''): Promise<void> {
-		await this.#repo.addAction(this.meetingId, actorUserId, action, targetUnitId, detail, new Date());
+		await this.#repo.addAction(this.meetingId, actorUserId, action, targetUnitId, detail, new Date()).catch((error: unknown) => {
+			this.#log.error({ err: error, meetingId: this.meetingId, action }, 'could not record a chair action');
+		});
 	}
 
 	async locked(locked: boolean): Promise<void> {
@@ -78,6 +84,10 @@ export class MeetingJournal {
 		const at = new Date();
 		const ended = await this.#repo.endMeeting(this.meetingId, at);
 		if (ended) {
+			if (reason !== 'chair') {
+				// Nobody ended it: the action log says why it ended by itself.
+				await this.action(null, 'meeting.ended', null, reason);
+			}
 			this.publish('meeting:ended', { reason }, at);
 		}
 		return ended;

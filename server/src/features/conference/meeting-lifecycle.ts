@@ -52,7 +52,9 @@ export class MeetingLifecycle {
 	/** Ends the live meetings that are due; returns once they are ended. */
 	async sweep(now = Date.now()): Promise<void> {
 		const { registry, repo, log, emptyEndMs, endGraceMs } = this.#options;
-		for (const meeting of await repo.listLive()) {
+		const live = await repo.listLive();
+		registry.retainOnly(live.map((m) => m.id));
+		for (const meeting of live) {
 			if (this.#closed) {
 				return;
 			}
@@ -62,7 +64,6 @@ export class MeetingLifecycle {
 			}
 			const reason = now >= meeting.endsAt.getTime() + endGraceMs ? 'planned-end' : now - emptySince >= emptyEndMs ? 'empty' : null;
 			if (reason && (await registry.endIfIdle(meeting.id, reason))) {
-				registry.forget(meeting.id);
 				log.info({ meetingId: meeting.id, reason }, 'meeting ended by itself');
 			}
 		}

@@ -1,6 +1,5 @@
 import type { MeetingActionCode } from '#shared/api/audit.ts';
 import type { Database } from '../../db/open-database.ts';
-import type { AttendanceKind, MeetingStatus } from '../../generated/prisma/client.ts';
 
 export type NewMeeting = {
 	title: string;
@@ -124,16 +123,10 @@ export function createMeetingsRepository(db: Database) {
 			});
 		},
 
-		async setLocked(id: string, locked: boolean): Promise<void> {
-			await db.meeting.update({ where: { id }, data: { locked }, select: { id: true } });
-		},
-
-		async setStatus(id: string, data: { status: MeetingStatus; startedAt?: Date; endedAt?: Date }): Promise<void> {
-			await db.meeting.update({ where: { id }, data, select: { id: true } });
-		},
-
-		async addAttendance(meetingId: string, unitId: string, kind: AttendanceKind, reason: string, at: Date): Promise<void> {
-			await db.attendanceEvent.create({ data: { meetingId, unitId, kind, reason, at }, select: { id: true } });
+		/** Cancels the meeting unless it went live; false if it did. */
+		async cancelUnlessLive(id: string): Promise<boolean> {
+			const { count } = await db.meeting.updateMany({ where: { id, status: { not: 'live' } }, data: { status: 'cancelled' } });
+			return count === 1;
 		},
 
 		async listAttendance(meetingId: string) {

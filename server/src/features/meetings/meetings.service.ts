@@ -209,10 +209,10 @@ export function createMeetingsService(repo: MeetingsRepository, publicUrl: () =>
 
 		async cancel(user: User, id: string): Promise<MeetingDetail> {
 			const meeting = await loadManaged(user, id);
-			if (meeting.status === 'live') {
+			// Checked again in the write: the host may have opened the meeting meanwhile.
+			if (meeting.status === 'live' || !(await repo.cancelUnlessLive(id))) {
 				throw new InvalidStateError('The meeting is live; the chair ends it from the room');
 			}
-			await repo.setStatus(id, { status: 'cancelled' });
 			await logAction(id, user.id, 'meeting.cancelled');
 			return toDetail(await load(id), user);
 		},

@@ -8,6 +8,7 @@ import {
 	type ServerToClientEvents,
 } from '#shared/protocol/index.ts';
 import type { User } from '#shared/api/auth.ts';
+import { drainSocketQueues } from '../../lib/define-handler.ts';
 
 /** Per-socket state, filled by the connection middleware and by features. */
 export type SocketData = {
@@ -16,6 +17,8 @@ export type SocketData = {
 	user: User | null;
 	/** Token bucket of define-handler's rate limit. */
 	bucket?: { tokens: number; updatedAt: number };
+	/** Set when the server disconnects its sockets to shut down: a leave then means a restart. */
+	serverClosing?: boolean;
 };
 
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -56,7 +59,13 @@ export default fp(
 		fastify.decorate('io', io);
 		fastify.addHook('preClose', async () => {
 			io.emit('server:shutting-down', { reconnectAfterMs: 3000 });
+			for (const socket of io.of('/').sockets.values()) {
+				socket.data.serverClosing = true;
+			}
 			io.local.disconnectSockets(true);
+			// What the sockets asked before, and the cleanup after their disconnect (leaves recorded),
+			// finish before the features and the database close.
+			await drainSocketQueues();
 		});
 		fastify.addHook('onClose', async () => {
 			await io.close();
