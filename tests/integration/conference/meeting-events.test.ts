@@ -23,15 +23,20 @@ describe('meeting events', () => {
 		await running?.close();
 	});
 
-	it('reports a scripted meeting as the exact sequence of its changes, on the meeting clock', async () => {
-		const meeting = await f.schedule(['dong-thinh', 'hai-luu']);
+	/** Every event of one meeting, in order, but the active speaker (it depends on audio levels; these scripts send none). */
+	function record(meetingId: string): { recorded: Recorded[]; stop: () => void } {
 		const recorded: Recorded[] = [];
 		const stop = running.app.meetingEvents.onAny((event, payload) => {
-			// The loudest site depends on audio levels; this script sends no audio.
-			if (payload.meetingId === meeting.id && event !== 'active-speaker') {
+			if (payload.meetingId === meetingId && event !== 'active-speaker') {
 				recorded.push({ event, payload });
 			}
 		});
+		return { recorded, stop };
+	}
+
+	it('reports a scripted meeting as the exact sequence of its changes, on the meeting clock', async () => {
+		const meeting = await f.schedule(['dong-thinh', 'hai-luu']);
+		const { recorded, stop } = record(meeting.id);
 		try {
 			const chair = await f.as('chutri');
 			const chairJoined = await f.join(chair, { meetingId: meeting.id });
@@ -85,12 +90,7 @@ describe('meeting events', () => {
 
 	it('keeps the contract when the worker dies while the chair ends the meeting: one leave per site, all before the end', async () => {
 		const meeting = await f.schedule(['dong-thinh', 'hai-luu']);
-		const recorded: Recorded[] = [];
-		const stop = running.app.meetingEvents.onAny((event, payload) => {
-			if (payload.meetingId === meeting.id && event !== 'active-speaker') {
-				recorded.push({ event, payload });
-			}
-		});
+		const { recorded, stop } = record(meeting.id);
 		try {
 			const chair = await f.as('chutri');
 			await f.join(chair, { meetingId: meeting.id });
@@ -117,12 +117,7 @@ describe('meeting events', () => {
 
 	it('pairs every join with a leave when the worker under the meeting dies, and the meeting goes on', async () => {
 		const meeting = await f.schedule(['dong-thinh']);
-		const recorded: Recorded[] = [];
-		const stop = running.app.meetingEvents.onAny((event, payload) => {
-			if (payload.meetingId === meeting.id && event !== 'active-speaker') {
-				recorded.push({ event, payload });
-			}
-		});
+		const { recorded, stop } = record(meeting.id);
 		try {
 			const chair = await f.as('chutri');
 			await f.join(chair, { meetingId: meeting.id });
