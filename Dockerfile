@@ -2,7 +2,7 @@
 # keep it in step with scripts/setup/, which it runs unchanged.
 
 # --- build: Debian's build packages, npm ci, the mediasoup worker, Prisma client, client + server bundles
-FROM node:20-bookworm AS build
+FROM node:24-bookworm AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY scripts ./scripts
@@ -16,7 +16,7 @@ RUN node scripts/setup/index.mjs --for=build \
  && npm prune --omit=dev --no-audit --no-fund
 
 # --- runtime: only the shared libraries the worker links against, non-root user
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libssl3 libuv1 libusrsctp2 libabsl20220623 ca-certificates \
  && rm -rf /var/lib/apt/lists/*

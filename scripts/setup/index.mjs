@@ -1,18 +1,26 @@
 #!/usr/bin/env node
 // Idempotent setup run by `npm start` and `npm test`: each step checks whether its inputs changed
 // and skips itself when they did not, so a second run on a set-up machine takes seconds.
-// Usage: node scripts/setup/index.mjs [--for=start|test]
+// Usage: node scripts/setup/index.mjs [--for=start|test] [--then=serve|<npm script>]
+// With --then, what follows the setup runs under the same Node as the setup (the pinned Node 24
+// when the machine's is older): `serve` becomes the server process, anything else `npm run <it>`.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildClient, buildServer } from './build.mjs';
 import { BUILD_PACKAGES, ensureDebianPackages, RUNTIME_PACKAGES, TEST_PACKAGES } from './debian.mjs';
 import { ensureMediasoupWorker } from './mediasoup-worker.mjs';
+import { ensureNodeRuntime } from './node-runtime.mjs';
 import { ensureNpmDependencies } from './npm-deps.mjs';
 import { ensurePrismaClient, migrateDatabase } from './prisma.mjs';
-import { log, SetupError } from './steps.mjs';
+import { log, ROOT, SetupError } from './steps.mjs';
 
-const mode = process.argv.find((a) => a.startsWith('--for='))?.slice('--for='.length) ?? 'start';
+const option = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const mode = option('for') ?? 'start';
+const then = option('then');
 
 const steps = [
+	['Node.js runtime', ensureNodeRuntime],
 	['Debian packages', () => ensureDebianPackages([...BUILD_PACKAGES, ...RUNTIME_PACKAGES, ...(mode === 'test' ? TEST_PACKAGES : [])])],
 	['npm dependencies', ensureNpmDependencies],
 	['mediasoup worker', ensureMediasoupWorker],
@@ -45,3 +53,14 @@ try {
 }
 const total = ((performance.now() - started) / 1000).toFixed(1);
 log(changed === 0 ? `already set up; nothing to do (${total} s)` : `done in ${total} s`);
+
+if (then === 'serve') {
+	// The server takes this process's place: its PID, signals and exit code are the server's.
+	process.execve(process.execPath, [process.execPath, '--enable-source-maps', join(ROOT, 'dist', 'server', 'server.mjs')], process.env);
+} else if (then) {
+	const child = spawn('npm', ['run', then], { cwd: ROOT, stdio: 'inherit' });
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+		process.on(signal, () => child.kill(signal));
+	}
+	child.on('close', (code, signal) => process.exit(code ?? (signal ? 143 : 1)));
+}

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
 	await app.listen({ host: config.host, port: config.port });
 	const { port } = app.server.address() as AddressInfo;
 	const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-	process.stdout.write(`GiaoBan is running: http://${shown}:${port}/\n`);
+	process.stdout.write(`GiaoBan is running: http://${shown}:${port}/ (Node.js ${process.version})\n`);
 }
 
 main().catch((error: unknown) => {
