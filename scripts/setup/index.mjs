@@ -13,7 +13,7 @@ import { ensureMediasoupWorker } from './mediasoup-worker.mjs';
 import { ensureNodeRuntime } from './node-runtime.mjs';
 import { ensureNpmDependencies } from './npm-deps.mjs';
 import { ensurePrismaClient, migrateDatabase } from './prisma.mjs';
-import { log, ROOT, SetupError } from './steps.mjs';
+import { forwardSignals, log, ROOT, SetupError } from './steps.mjs';
 
 const option = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const mode = option('for') ?? 'start';
@@ -59,8 +59,6 @@ if (then === 'serve') {
 	process.execve(process.execPath, [process.execPath, '--enable-source-maps', join(ROOT, 'dist', 'server', 'server.mjs')], process.env);
 } else if (then) {
 	const child = spawn('npm', ['run', then], { cwd: ROOT, stdio: 'inherit' });
-	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-		process.on(signal, () => child.kill(signal));
-	}
+	forwardSignals(child);
 	child.on('close', (code, signal) => process.exit(code ?? (signal ? 143 : 1)));
 }

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CACHE_DIR, run, SetupError } from './steps.mjs';
+import { CACHE_DIR, forwardSignals, run, SetupError } from './steps.mjs';
 
 export const REQUIRED_MAJOR = 24;
 
@@ -96,9 +96,7 @@ export async function ensureNodeRuntime() {
 	};
 	process.stdout.write(`[setup] Node.js runtime    ${process.version} is older than ${REQUIRED_MAJOR}: ${fresh ? 'fetched' : 'using'} ${PINNED_NODE.version} in ${dir}\n`);
 	const child = spawn(join(dir, 'bin', 'node'), [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env });
-	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-		process.on(signal, () => child.kill(signal));
-	}
+	forwardSignals(child);
 	const code = await new Promise((resolve) => child.on('close', (status, signal) => resolve(status ?? (signal ? 128 + 15 : 1))));
 	process.exit(code);
 }

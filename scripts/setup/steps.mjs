@@ -89,3 +89,15 @@ export function stamps(file = join(CACHE_DIR, 'setup-stamps.json')) {
 export function log(line) {
 	process.stdout.write(`[setup] ${line}\n`);
 }
+
+/**
+ * Keeps this process alive while `child` (which carries on its work) runs, and passes it the
+ * signals sent to this process alone. Ctrl-C already reaches the child from the terminal (same
+ * process group); forwarding SIGINT too would make the server see two and skip its graceful shutdown.
+ */
+export function forwardSignals(child) {
+	process.on('SIGINT', () => undefined);
+	for (const signal of ['SIGTERM', 'SIGHUP']) {
+		process.on(signal, () => child.kill(signal));
+	}
+}
