@@ -44,7 +44,7 @@ export async function productRoom(n: number, sinkPorts: number[]): Promise<Bench
 	const pool = await WorkerPool.create({ numWorkers: 1, logLevel: 'warn', listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', portBase: 30000 + Math.floor(Math.random() * 500) * 4 }, silent);
 	const media = await MediaRoom.create(pool, silent);
 	const store: JournalStore = {
-		recordJoin: async () => undefined,
+		recordJoin: async () => true,
 		recordLeave: async () => undefined,
 		addAction: async () => undefined,
 		setLocked: async () => undefined,

@@ -4,7 +4,6 @@
 // Usage: node scripts/setup/index.mjs [--for=start|test] [--then=serve|<npm script>]
 // With --then, what follows the setup runs under the same Node as the setup (the pinned Node 24
 // when the machine's is older): `serve` becomes the server process, anything else `npm run <it>`.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildClient, buildServer } from './build.mjs';
@@ -13,7 +12,7 @@ import { ensureMediasoupWorker } from './mediasoup-worker.mjs';
 import { ensureNodeRuntime } from './node-runtime.mjs';
 import { ensureNpmDependencies } from './npm-deps.mjs';
 import { ensurePrismaClient, migrateDatabase } from './prisma.mjs';
-import { forwardSignals, log, ROOT, SetupError } from './steps.mjs';
+import { handOver, log, ROOT, SetupError } from './steps.mjs';
 
 const option = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const mode = option('for') ?? 'start';
@@ -58,7 +57,5 @@ if (then === 'serve') {
 	// The server takes this process's place: its PID, signals and exit code are the server's.
 	process.execve(process.execPath, [process.execPath, '--enable-source-maps', join(ROOT, 'dist', 'server', 'server.mjs')], process.env);
 } else if (then) {
-	const child = spawn('npm', ['run', then], { cwd: ROOT, stdio: 'inherit' });
-	forwardSignals(child);
-	child.on('close', (code, signal) => process.exit(code ?? (signal ? 143 : 1)));
+	handOver('npm', ['run', then], { cwd: ROOT });
 }

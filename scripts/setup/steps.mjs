@@ -1,5 +1,6 @@
 // Shared helpers for the setup steps. Node built-ins only: this runs before node_modules exists.
 import { spawn } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -91,13 +92,17 @@ export function log(line) {
 }
 
 /**
- * Keeps this process alive while `child` (which carries on its work) runs, and passes it the
- * signals sent to this process alone. Ctrl-C already reaches the child from the terminal (same
- * process group); forwarding SIGINT too would make the server see two and skip its graceful shutdown.
+ * Hands over to a child that carries on this command (the same setup under another Node, or the
+ * server or tests after it) and exits with its exit code, or 128 + the signal that ended it.
+ * SIGTERM and SIGHUP sent to this process alone are passed on. Ctrl-C already reaches the child
+ * from the terminal (same process group); passing SIGINT on too would make the server see two and
+ * skip its graceful shutdown, so this process only waits for the child.
  */
-export function forwardSignals(child) {
+export function handOver(cmd, args, options = {}) {
+	const child = spawn(cmd, args, { ...options, stdio: 'inherit' });
 	process.on('SIGINT', () => undefined);
 	for (const signal of ['SIGTERM', 'SIGHUP']) {
 		process.on(signal, () => child.kill(signal));
 	}
+	child.on('close', (code, signal) => process.exit(code ?? 128 + (signal ? (osConstants.signals[signal] ?? 15) : 0)));
 }

@@ -92,16 +92,19 @@ describe('meeting events', () => {
 		const meeting = await f.schedule(['dong-thinh', 'hai-luu']);
 		const { recorded, stop } = record(meeting.id);
 		try {
+			const routersBefore = running.app.workerPool.status().workers.map((w) => w.routers);
 			const chair = await f.as('chutri');
 			await f.join(chair, { meetingId: meeting.id });
+			// The worker that opened this meeting's room.
+			const victim = running.app.workerPool.status().workers.find((w, i) => w.routers === routersBefore[i]! + 1);
+			expect(victim).toBeDefined();
 			for (const username of ['dongthinh', 'hailuu']) {
 				const site = await f.as(username);
 				await f.join(site, { meetingId: meeting.id });
 				await f.produceMicrophone(site);
 			}
-			const [victim] = running.app.workerPool.status().workers.filter((w) => w.routers > 0);
 			running.app.io.sockets.sockets.get(chair.id!)!.once('chair:end', () => process.kill(victim!.pid!, 'SIGKILL'));
-			await ask(chair, 'chair:end', {});
+			expect((await ask<Ack>(chair, 'chair:end', {})).ok).toBe(true);
 			await expect.poll(() => recorded.filter((r) => r.event === 'site:left').length).toBe(3);
 			await expect.poll(async () => (await f.meeting(meeting.id)).status).toBe('ended');
 			const names = recorded.map((r) => r.event);

@@ -43,4 +43,19 @@ describe('Peer', () => {
 		await expect(peer.produce('audio', 'camera', { ...opus, encodings: [{ ssrc: 3 }] })).rejects.toMatchObject({ code: 'invalid_state' });
 		peer.close();
 	});
+	it('closes a track the worker created for a peer that closed meanwhile, and announces nothing', async () => {
+		pool = await WorkerPool.create({ numWorkers: 1, logLevel: 'warn', listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', portBase: randomRtcPort() }, silent);
+		const { router, webRtcServer } = await pool.createRouter(MEDIA_CODECS);
+		const peer = new Peer({ router, webRtcServer, findProducer: () => undefined, log: silent });
+		await peer.createTransport('send');
+		const announced: string[] = [];
+		peer.on('producer-created', (producer) => announced.push(producer.id));
+		const opus = { codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 1 }] };
+		// The site leaves while the worker is creating its microphone.
+		const producing = peer.produce('audio', 'microphone', opus);
+		peer.close();
+		await expect(producing).rejects.toMatchObject({ code: 'invalid_state' });
+		expect(peer.producers).toEqual([]);
+		expect(announced).toEqual([]);
+	});
 });

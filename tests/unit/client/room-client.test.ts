@@ -56,6 +56,20 @@ function room() {
 }
 
 /** The first join's recv transport:create waits for `held`; every other request is answered at once. */
+/**
+ * The page joins; while that first join waits for its recv transport, the server asks for a rejoin
+ * (media:closed), which completes. Returns the first join and the held answer to release it.
+ */
+async function supersededFirstJoin(r: ReturnType<typeof room>): Promise<{ first: Promise<void>; held: ReturnType<typeof deferred<Ack<unknown>>> }> {
+	const held = deferred<Ack<unknown>>();
+	holdFirstRecvTransport(r.socket, held.promise);
+	const first = r.pageJoin();
+	await until(() => r.socket.sent('transport:create').length === 2, 'the first join asking for its recv transport');
+	r.socket.push('media:closed', { reason: 'worker died' });
+	await until(() => r.client.state === 'joined', 'the second join');
+	return { first, held };
+}
+
 function holdFirstRecvTransport(socket: FakeSocket, held: Promise<Ack<unknown>>): void {
 	socket.answer('transport:create', ({ direction }, join) =>
 		join === 1 && direction === 'recv' ? held : ok(transportOptions(`${join}-${String(direction)}`))
@@ -72,15 +86,10 @@ afterEach(() => {
 
 describe('RoomClient joins that overlap', () => {
 	it('a join superseded while creating transports closes its own and leaves exactly the newer join’s open', async () => {
-		const { socket, client, pageJoin, open } = room();
-		const held = deferred<Ack<unknown>>();
-		holdFirstRecvTransport(socket, held.promise);
-		const first = pageJoin();
-		await until(() => socket.sent('transport:create').length === 2, 'the first join asking for its recv transport');
-
+		const r = room();
+		const { socket, client, open } = r;
 		// The media worker died while the first join waited: the server asks for a rejoin.
-		socket.push('media:closed', { reason: 'worker died' });
-		await until(() => client.state === 'joined', 'the second join');
+		const { first, held } = await supersededFirstJoin(r);
 		expect(open()).toEqual(['2-recv', '2-send']);
 
 		// Now the server's answer to the first join's request arrives, late.
@@ -99,13 +108,10 @@ describe('RoomClient joins that overlap', () => {
 	});
 
 	it('a transport of a superseded join that fails restarts no ICE; the current join’s does', async () => {
-		const { socket, client, transports, pageJoin, setConnectionState } = room();
-		const held = deferred<Ack<unknown>>();
-		holdFirstRecvTransport(socket, held.promise);
-		void pageJoin();
-		await until(() => socket.sent('transport:create').length === 2, 'the first join asking for its recv transport');
-		socket.push('media:closed', { reason: 'worker died' });
-		await until(() => client.state === 'joined', 'the second join');
+		const r = room();
+		const { socket, client, transports, setConnectionState } = r;
+		const { first, held } = await supersededFirstJoin(r);
+		first.catch(() => undefined);
 		held.resolve(ok(transportOptions('1-recv')));
 		await settle();
 
@@ -126,13 +132,9 @@ describe('RoomClient joins that overlap', () => {
 	});
 
 	it('the failure of a superseded first join does not close the room', async () => {
-		const { socket, client, pageJoin } = room();
-		const held = deferred<Ack<unknown>>();
-		holdFirstRecvTransport(socket, held.promise);
-		const first = pageJoin();
-		await until(() => socket.sent('transport:create').length === 2, 'the first join asking for its recv transport');
-		socket.push('media:closed', { reason: 'worker died' });
-		await until(() => client.state === 'joined', 'the second join');
+		const r = room();
+		const { client } = r;
+		const { first, held } = await supersededFirstJoin(r);
 
 		held.resolve(fail('internal', 'the worker of that transport died'));
 		await first;

@@ -185,6 +185,12 @@ export class ConferenceRegistry {
 		}
 	}
 
+	/**
+	 * Runs `task` after the meeting's earlier openings and endings, and after whatever a closed room
+	 * of the meeting still has queued (a media failure closes a room at once, but an end already in
+	 * progress there finishes later): the task then reads the meeting as that work left it.
+	 * Conference tasks never wait for this queue, so this cannot deadlock.
+	 */
 	#inMeetingQueue<T>(meetingId: string, task: () => Promise<T>): Promise<T> {
 		let queue = this.#queues.get(meetingId);
 		if (!queue) {
@@ -192,7 +198,12 @@ export class ConferenceRegistry {
 			this.#queues.set(meetingId, queue);
 		}
 		const owner = queue;
-		return owner.push(task).finally(() => {
+		const afterClosedRooms = async (): Promise<T> => {
+			const closing = [...this.#unfinished].filter((room) => room.meetingId === meetingId && room.closed);
+			await Promise.allSettled(closing.map((room) => room.drain()));
+			return task();
+		};
+		return owner.push(afterClosedRooms).finally(() => {
 			if (owner.pending === 0 && this.#queues.get(meetingId) === owner) {
 				this.#queues.delete(meetingId);
 			}

@@ -21,17 +21,24 @@ export function createConferenceRepository(db: Database) {
 			});
 		},
 
-		/** The join and, for the first host site, the meeting going live: both or neither. */
-		async recordJoin(meetingId: string, unitId: string, at: Date, start: boolean): Promise<void> {
-			const join = db.attendanceEvent.create({ data: { meetingId, unitId, kind: 'join', reason: '', at }, select: { id: true } });
-			if (start) {
-				await db.$transaction([
-					join,
-					db.meeting.update({ where: { id: meetingId }, data: { status: 'live', startedAt: at }, select: { id: true } }),
-				]);
-			} else {
-				await join;
+		/**
+		 * The join and, for the first host site, the meeting going live: both or neither. False (and
+		 * nothing written) when the meeting was to start but is no longer scheduled: it was
+		 * cancelled meanwhile, and a cancelled meeting never comes back to life.
+		 */
+		async recordJoin(meetingId: string, unitId: string, at: Date, start: boolean): Promise<boolean> {
+			if (!start) {
+				await db.attendanceEvent.create({ data: { meetingId, unitId, kind: 'join', reason: '', at }, select: { id: true } });
+				return true;
 			}
+			return db.$transaction(async (tx) => {
+				const { count } = await tx.meeting.updateMany({ where: { id: meetingId, status: 'scheduled' }, data: { status: 'live', startedAt: at } });
+				if (count !== 1) {
+					return false;
+				}
+				await tx.attendanceEvent.create({ data: { meetingId, unitId, kind: 'join', reason: '', at }, select: { id: true } });
+				return true;
+			});
 		},
 
 		async recordLeave(meetingId: string, unitId: string, reason: string, at: Date): Promise<void> {

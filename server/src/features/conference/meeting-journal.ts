@@ -1,6 +1,7 @@
 import type { MeetingActionCode } from '#shared/api/audit.ts';
 import type { LeaveReason } from '#shared/api/meetings.ts';
 import type { MeetingEndReason, MeetingEventBus, MeetingEventName, MeetingEventOf, MeetingTime, SiteRef } from '../../domain/meeting-events.ts';
+import { InvalidStateError } from '../../lib/errors.ts';
 import type { ConferenceRepository } from './conference.repository.ts';
 
 type Log = { error: (obj: object, msg: string) => void };
@@ -48,7 +49,9 @@ export class MeetingJournal {
 	/** Throws when the write fails: the caller then leaves the site out of the room. */
 	async joined(site: Untimed<'site:joined'>, start: boolean): Promise<void> {
 		const at = new Date();
-		await this.#repo.recordJoin(this.meetingId, site.unitId, at, start);
+		if (!(await this.#repo.recordJoin(this.meetingId, site.unitId, at, start))) {
+			throw new InvalidStateError('The meeting is cancelled or over');
+		}
 		if (start) {
 			this.#startedAt = at;
 			this.publish('meeting:started', {}, at);
