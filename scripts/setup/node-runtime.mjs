@@ -93,7 +93,8 @@ export async function ensureNodeRuntime() {
 		// npm under another node would read <that node's prefix>/etc/npmrc: keep the machine's.
 		npm_config_globalconfig: process.env.npm_config_globalconfig ?? join(dirname(dirname(process.execPath)), 'etc', 'npmrc'),
 	};
-	process.stdout.write(`[setup] Node.js runtime    ${process.version} is older than ${REQUIRED_MAJOR}: ${fresh ? 'fetched' : 'using'} ${PINNED_NODE.version} in ${dir}\n`);
+	// stderr: commands such as `npm run db:diff > migration.sql` keep only their own output on stdout.
+	process.stderr.write(`[setup] Node.js runtime    ${process.version} is older than ${REQUIRED_MAJOR}: ${fresh ? 'fetched' : 'using'} ${PINNED_NODE.version} in ${dir}\n`);
 	handOver(join(dir, 'bin', 'node'), [...process.execArgv, ...process.argv.slice(1)], { env });
 	// The child carries on; nothing more runs here.
 	await new Promise(() => undefined);

@@ -1,4 +1,3 @@
-[setup] Node.js runtime    v20.20.2 is older than 24: using 24.22.3 in /work/main/.cache/node/24.22.3
 -- CreateTable
 CREATE TABLE "AuditEvent" (
     "id" TEXT NOT NULL PRIMARY KEY,
