@@ -6,6 +6,7 @@ import { AppError } from './lib/errors.ts';
 import configPlugin from './plugins/app/config.ts';
 import databasePlugin from './plugins/app/database.ts';
 import mediasoupPlugin from './plugins/app/mediasoup.ts';
+import accessEventsPlugin from './plugins/app/access-events.ts';
 import meetingEventsPlugin from './plugins/app/meeting-events.ts';
 import socketIoPlugin from './plugins/app/socket-io.ts';
 import externalPlugins from './plugins/external/index.ts';
@@ -59,6 +60,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 	await app.register(databasePlugin);
 	await app.register(mediasoupPlugin);
 	await app.register(meetingEventsPlugin);
+	await app.register(accessEventsPlugin);
 	await app.register(socketIoPlugin);
 	// App-wide (request.session, socket.data.user), so before every feature and after socket.io.
 	await app.register(authPlugin);

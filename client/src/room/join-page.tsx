@@ -39,7 +39,7 @@ export function JoinPage({ socket, target }: { socket: AppSocket | null; target:
 	}
 	if (state.state === 'closed') {
 		const reason = state.detail ?? 'left';
-		const known = ['ended', 'removed', 'denied', 'replaced', 'left'].includes(reason);
+		const known = ['ended', 'removed', 'denied', 'replaced', 'revoked', 'left'].includes(reason);
 		return (
 			<p className="card" role="status" data-testid="room-state" data-state="closed" data-reason={reason}>
 				{known ? t(`room.closed.${reason as 'ended'}`) : t('room.closed.error', { message: reason })}

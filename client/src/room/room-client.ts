@@ -11,7 +11,7 @@ import { errorMessage, isJoinRefusal, rejoinDelay } from './rejoin-policy.ts';
 
 export type JoinTarget = { meetingId: string } | { invitationToken: string };
 export type RoomState = 'joining' | 'waiting' | 'joined' | 'reconnecting' | 'closed';
-export type CloseReason = 'denied' | 'removed' | 'ended' | 'replaced' | 'left' | 'error';
+export type CloseReason = 'denied' | 'removed' | 'ended' | 'replaced' | 'revoked' | 'left' | 'error';
 export type ReceiveStats = { audioBytes: number; videoBytes: number; cameraWidth: number };
 
 /**

@@ -163,6 +163,23 @@ export const variables = {
 			return url.origin;
 		},
 	},
+	ALLOWED_ORIGINS: {
+		description:
+			'Extra origins (comma-separated, e.g. https://giaoban.example.vn) whose pages may open sockets and send writes; the origin of PUBLIC_URL, or else of the Host served, is always allowed',
+		defaultText: '(none)',
+		parse: (raw) =>
+			(given(raw) ?? '')
+				.split(',')
+				.map((item) => item.trim())
+				.filter((item) => item !== '')
+				.map((item) => {
+					const url = new URL(item);
+					if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+						throw new Error('must list http(s) origins');
+					}
+					return url.origin;
+				}),
+	},
 	ATTACHMENT_MAX_MB: {
 		description: 'Largest meeting attachment accepted, in MiB',
 		defaultText: '25',
@@ -202,6 +219,7 @@ export type Config = {
 	shutdownTimeoutMs: number;
 	demoData: boolean;
 	publicUrl: string | null;
+	allowedOrigins: string[];
 	attachmentMaxBytes: number;
 	meetings: { emptyEndMs: number; endGraceMs: number };
 	sqliteSynchronous: ReturnType<Variables['SQLITE_SYNCHRONOUS']['parse']>;
@@ -233,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		shutdownTimeoutMs: read('SHUTDOWN_TIMEOUT_MS'),
 		demoData: read('DEMO_DATA'),
 		publicUrl: read('PUBLIC_URL'),
+		allowedOrigins: read('ALLOWED_ORIGINS'),
 		attachmentMaxBytes: read('ATTACHMENT_MAX_MB') * 1024 * 1024,
 		meetings: {
 			emptyEndMs: Math.round(read('MEETING_EMPTY_END_MINUTES') * 60_000),

@@ -92,7 +92,7 @@ export const MeetingWithLinks = Type.Object({ meeting: MeetingDetail, joinLinks:
 export type MeetingWithLinks = Static<typeof MeetingWithLinks>;
 
 /** Why a site left a live meeting, as recorded in its attendance. */
-export const LEAVE_REASONS = ['left', 'disconnected', 'removed', 'replaced', 'ended', 'media-failure', 'server-restart'] as const;
+export const LEAVE_REASONS = ['left', 'disconnected', 'removed', 'replaced', 'ended', 'media-failure', 'server-restart', 'revoked'] as const;
 export type LeaveReason = (typeof LEAVE_REASONS)[number];
 
 export const AttendanceEntry = Type.Object({

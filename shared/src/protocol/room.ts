@@ -113,9 +113,9 @@ export const roomNotifications = defineNotifications({
 	'room:active-speaker': Type.Object({ participantId: Type.Union([Type.String(), Type.Null()]) }),
 	/** A waiting site was admitted: send room:join again. */
 	'room:admitted': Type.Object({ meetingId: Type.String() }),
-	/** This site is out of the meeting: denied, removed, ended, or replaced by a newer window. */
+	/** This site is out of the meeting: denied, removed, ended, replaced by a newer window, or its access was revoked (link renewed, unit uninvited, meeting cancelled, account disabled). */
 	'room:closed': Type.Object({
-		reason: Type.Union([Type.Literal('denied'), Type.Literal('removed'), Type.Literal('ended'), Type.Literal('replaced')]),
+		reason: Type.Union([Type.Literal('denied'), Type.Literal('removed'), Type.Literal('ended'), Type.Literal('replaced'), Type.Literal('revoked')]),
 	}),
 	/** A producer the site can consume appeared. */
 	'producer:added': Type.Object({ participantId: Type.String(), producerId: Type.String(), kind: Kind, source: Source }),
