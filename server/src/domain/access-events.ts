@@ -40,8 +40,8 @@ export class AccessEventBus {
 			set = new Set();
 			this.#listeners.set(event, set);
 		}
-		set.add(listener as Listener<never>);
-		return () => set.delete(listener as Listener<never>);
+		set.add(listener);
+		return () => set.delete(listener);
 	}
 
 	/**
