@@ -51,11 +51,11 @@ export async function productRoom(n: number, sinkPorts: number[]): Promise<Bench
 		endMeeting: async () => true,
 	};
 	const journal = new MeetingJournal({ meetingId: 'bench', startedAt: new Date(), repo: store, bus: new MeetingEventBus(() => undefined), log: silent });
-	const conference = new Conference({ meetingId: 'bench', title: 'bench', locked: false, access: { admitted: new Set(), removed: new Set() }, media, journal, log: silent });
+	const conference = new Conference({ meetingId: 'bench', title: 'bench', locked: false, access: { admitted: new Set(), removed: new Set(), muted: new Set() }, media, journal, log: silent });
 	const participants = [];
 	const ingressPorts: number[] = [];
 	for (let i = 0; i < n; i += 1) {
-		const connection = { id: `site-${i}`, notify: () => undefined };
+		const connection = { id: `site-${i}`, notify: () => undefined, address: '127.0.0.1' };
 		const joined = await conference.join({ unitId: `site-${i}`, unitName: `Site ${i}`, userId: null, displayName: `Site ${i}`, host: false, chair: false }, connection);
 		if (joined.status !== 'joined') {
 			throw new Error('bench site was not admitted');

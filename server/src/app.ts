@@ -1,8 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from './config/env.ts';
 import { fastifyErrorCode, toPublicError } from './lib/error-mapping.ts';
-import { AppError } from './lib/errors.ts';
+import { AppError, InvalidPayloadError } from './lib/errors.ts';
+import { findUnsafeText } from './lib/unsafe-text.ts';
 import configPlugin from './plugins/app/config.ts';
 import databasePlugin from './plugins/app/database.ts';
 import mediasoupPlugin from './plugins/app/mediasoup.ts';
@@ -12,6 +13,7 @@ import socketIoPlugin from './plugins/app/socket-io.ts';
 import externalPlugins from './plugins/external/index.ts';
 import accounts from './features/accounts/index.ts';
 import { authPlugin, authRoutes } from './features/auth/index.ts';
+import audit from './features/audit/index.ts';
 import meetings from './features/meetings/index.ts';
 import conference from './features/conference/index.ts';
 import attachments from './features/attachments/index.ts';
@@ -21,11 +23,17 @@ import health from './features/health/index.ts';
 import media from './features/media/index.ts';
 import units from './features/units/index.ts';
 import webClient from './features/web-client/index.ts';
+import { redactUrl } from './features/web-client/redact-url.ts';
 
 export type BuildAppOptions = {
-	/** Pino options override, e.g. { level: 'silent' } in tests. */
-	logger?: { level: string };
+	/** Pino options override, e.g. { level: 'silent' } in tests, or a stream a test reads. */
+	logger?: { level: string; stream?: { write: (line: string) => void } };
 };
+
+/** Fastify's request log fields, with join tokens cut out of the URL. */
+function serializeRequest(request: FastifyRequest): Record<string, unknown> {
+	return { method: request.method, url: redactUrl(request.url), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort };
+}
 
 /**
  * Assembles the application: shared singletons first (config, database, mediasoup workers,
@@ -33,7 +41,10 @@ export type BuildAppOptions = {
  */
 export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<FastifyInstance> {
 	const app = Fastify({
-		logger: options.logger ?? { level: config.logLevel },
+		logger: { level: config.logLevel, ...options.logger, serializers: { req: serializeRequest } },
+		// Behind nginx or Caddy, X-Forwarded-Proto/-For/-Host from the peers TRUST_PROXY names give
+		// request.protocol (Secure cookie, HSTS), request.ip (rate limits, audit) and request.host.
+		trustProxy: config.trustProxy,
 		bodyLimit: 1024 * 1024,
 		// Idle keep-alive connections must not hold shutdown open.
 		forceCloseConnections: 'idle',
@@ -54,6 +65,20 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 	app.setNotFoundHandler((request, reply) =>
 		reply.code(404).send({ code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` })
 	);
+	// NUL and lone surrogates are refused for every route before a schema, a handler or SQLite sees
+	// them: some parts of the stack truncate at NUL, others fail on invalid Unicode (lib/unsafe-text.ts).
+	app.addHook('preValidation', async (request) => {
+		for (const [part, value] of [
+			['body', request.body],
+			['query', request.query],
+			['params', request.params],
+		] as const) {
+			const at = findUnsafeText(value);
+			if (at !== null) {
+				throw new InvalidPayloadError(`${part}${at === '/' ? '' : at} holds NUL or a lone UTF-16 surrogate`);
+			}
+		}
+	});
 
 	await app.register(configPlugin, { config });
 	await app.register(externalPlugins);
@@ -64,6 +89,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 	await app.register(socketIoPlugin);
 	// App-wide (request.session, socket.data.user), so before every feature and after socket.io.
 	await app.register(authPlugin);
+	// App-wide (fastify.audit) for the features below that record security events.
+	await app.register(audit);
 
 	await app.register(demoData);
 	await app.register(health);

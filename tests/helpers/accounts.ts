@@ -13,12 +13,16 @@ export async function seedAccounts(app: FastifyInstance): Promise<Map<string, Se
 	return new Map(accounts.map((a) => [a.username, a]));
 }
 
-export async function login(app: FastifyInstance, accounts: Map<string, SeededAccount>, username: string): Promise<Signed> {
+/**
+ * Signs in as a demo account. Sign-in is rate-limited per address (10 a minute): a test that opens
+ * more sessions passes its own `remoteAddress`.
+ */
+export async function login(app: FastifyInstance, accounts: Map<string, SeededAccount>, username: string, remoteAddress?: string): Promise<Signed> {
 	const account = accounts.get(username);
 	if (!account) {
 		throw new Error(`no demo account ${username}`);
 	}
-	const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: account.password } });
+	const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: account.password }, ...(remoteAddress ? { remoteAddress } : {}) });
 	if (response.statusCode !== 200) {
 		throw new Error(`login ${username}: ${response.statusCode} ${response.body}`);
 	}

@@ -26,6 +26,8 @@ export async function conferenceFixture(running: RunningApp, usernames: string[]
 	const chairId = chairs.json<{ id: string }[]>()[0]!.id;
 
 	return {
+		/** The demo accounts with their passwords, for more sessions of one person (login()). */
+		accounts,
 		signed,
 		admin,
 

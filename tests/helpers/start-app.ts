@@ -11,6 +11,11 @@ export type RunningApp = {
 	app: FastifyInstance;
 	url: string;
 	dataDir: string;
+	/**
+	 * A socket like the web client's: with a `cookie` header and no `auth`, the handshake carries that
+	 * session's CSRF token (read from GET /api/auth/session), as the browser's does. Pass `auth` to
+	 * send exactly that instead.
+	 */
 	connect: (auth?: object, headers?: Record<string, string>) => Promise<TestClient>;
 	/** Closes clients, the app (workers, sockets, database) and removes the data folder; idempotent. */
 	close: () => Promise<void>;
@@ -27,6 +32,15 @@ async function listening(overrides: Record<string, string>): Promise<{ app: Fast
 		data.remove();
 		throw error;
 	}
+}
+
+/** `{ csrfToken }` of the session a cookie header names, or nothing when it names none. */
+async function csrfOf(app: FastifyInstance, cookie: string | undefined): Promise<{ csrfToken?: string }> {
+	if (!cookie) {
+		return {};
+	}
+	const response = await app.inject({ url: '/api/auth/session', headers: { cookie } });
+	return response.statusCode === 200 ? { csrfToken: response.json<{ csrfToken: string }>().csrfToken } : {};
 }
 
 /**
@@ -53,13 +67,15 @@ export async function startApp(overrides: Record<string, string> = {}): Promise<
 		app,
 		url,
 		dataDir: data.dir,
-		connect: (auth = { protocolVersion: PROTOCOL_VERSION }, headers = {}) =>
-			new Promise((resolve, reject) => {
-				const client: TestClient = io(url, { auth, extraHeaders: headers, transports: ['websocket'], reconnection: false, forceNew: true });
+		connect: async (auth, headers = {}) => {
+			const handshake = auth ?? { protocolVersion: PROTOCOL_VERSION, ...(await csrfOf(app, headers['cookie'])) };
+			return new Promise((resolve, reject) => {
+				const client: TestClient = io(url, { auth: handshake, extraHeaders: headers, transports: ['websocket'], reconnection: false, forceNew: true });
 				clients.push(client);
 				client.once('connect', () => resolve(client));
 				client.once('connect_error', reject);
-			}),
+			});
+		},
 		close: async () => {
 			if (closed) {
 				return;

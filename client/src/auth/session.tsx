@@ -1,10 +1,13 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { LoginInput, Session, User } from '#shared/api/auth.ts';
 import { api, ApiError, setCsrfToken } from '../api/http.ts';
+import { publishSocketCredentials, setSessionRefresher } from './socket-credentials.ts';
 
 type SessionState = {
 	user: User | null;
 	loading: boolean;
+	/** The session's CSRF token, '' when signed out: every write and the socket handshake send it. */
+	csrfToken: string;
 	login: (username: string, password: string) => Promise<void>;
 	logout: () => Promise<void>;
 };
@@ -13,35 +16,50 @@ const SessionContext = createContext<SessionState | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
 	const [user, setUser] = useState<User | null>(null);
+	const [csrfToken, setToken] = useState('');
 	const [loading, setLoading] = useState(true);
 
-	useEffect(() => {
-		api<Session>('GET', '/api/auth/session')
-			.then(({ user: u, csrfToken }) => {
-				setCsrfToken(csrfToken);
-				setUser(u);
-			})
-			.catch((error: unknown) => {
-				if (!(error instanceof ApiError && error.status === 401)) {
-					console.warn('session check failed', error);
-				}
-			})
-			.finally(() => setLoading(false));
+	const apply = useCallback((session: Session | null) => {
+		const token = session?.csrfToken ?? '';
+		setCsrfToken(token);
+		setToken(token);
+		setUser(session?.user ?? null);
+		publishSocketCredentials({ ready: true, csrfToken: token });
 	}, []);
 
-	const login = useCallback(async (username: string, password: string) => {
-		const result = await api<Session>('POST', '/api/auth/login', { username, password } satisfies LoginInput);
-		setCsrfToken(result.csrfToken);
-		setUser(result.user);
-	}, []);
+	const refresh = useCallback(async () => {
+		try {
+			apply(await api<Session>('GET', '/api/auth/session'));
+		} catch (error) {
+			if (error instanceof ApiError && error.status === 401) {
+				apply(null);
+			} else {
+				console.warn('session check failed', error);
+				// The socket still connects (anonymous if the cookie's session needs the token).
+				publishSocketCredentials({ ready: true, csrfToken: '' });
+			}
+		}
+	}, [apply]);
+
+	useEffect(() => {
+		void refresh().finally(() => setLoading(false));
+		setSessionRefresher(() => void refresh());
+		return () => setSessionRefresher(null);
+	}, [refresh]);
+
+	const login = useCallback(
+		async (username: string, password: string) => {
+			apply(await api<Session>('POST', '/api/auth/login', { username, password } satisfies LoginInput));
+		},
+		[apply]
+	);
 
 	const logout = useCallback(async () => {
 		await api('POST', '/api/auth/logout').catch(() => undefined);
-		setCsrfToken('');
-		setUser(null);
-	}, []);
+		apply(null);
+	}, [apply]);
 
-	const value = useMemo(() => ({ user, loading, login, logout }), [user, loading, login, logout]);
+	const value = useMemo(() => ({ user, loading, csrfToken, login, logout }), [user, loading, csrfToken, login, logout]);
 	return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

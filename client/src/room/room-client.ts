@@ -5,7 +5,7 @@ import { CAMERA_ENCODINGS } from '../media/camera.ts';
 import { QualityMeter, type ConnectionQuality } from '../media/connection-quality.ts';
 import { selectedPath } from '../media/selected-path.ts';
 import { createSignalledTransport, type Source } from '../media/signalled-transport.ts';
-import { request, type AppSocket } from '../signaling/socket.ts';
+import { request, RequestError, type AppSocket } from '../signaling/socket.ts';
 import { JoinAttempt } from './join-attempt.ts';
 import { errorMessage, isJoinRefusal, rejoinDelay } from './rejoin-policy.ts';
 
@@ -21,7 +21,7 @@ export type ReceiveStats = { audioBytes: number; videoBytes: number; cameraWidth
  */
 export type RejoinStatus = { failures: number; error: string; retryAt: number | null };
 
-export type Notice = 'muted' | 'unmute-requested' | 'floor-granted';
+export type Notice = 'muted' | 'unmute-requested' | 'floor-granted' | 'muted-by-chair';
 
 export type RemoteTracks = { audio?: MediaStreamTrack; camera?: MediaStreamTrack; screen?: MediaStreamTrack };
 
@@ -251,7 +251,17 @@ export class RoomClient {
 			await request(this.#socket, 'producer:pause', { producerId: mic.id });
 		} else {
 			mic.resume();
-			await request(this.#socket, 'producer:resume', { producerId: mic.id });
+			try {
+				await request(this.#socket, 'producer:resume', { producerId: mic.id });
+			} catch (error) {
+				if (!(error instanceof RequestError && error.code === 'forbidden')) {
+					throw error;
+				}
+				// The chair's mute holds until the floor or an unmute request: say so, stay muted.
+				this.#micMuted = true;
+				mic.pause();
+				this.#emit('notice', 'muted-by-chair');
+			}
 		}
 	}
 

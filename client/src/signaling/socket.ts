@@ -3,6 +3,7 @@ import {
 	PROTOCOL_VERSION,
 	type ClientToServerEvents,
 	type ErrorCode,
+	type HandshakeAuth,
 	type RequestName,
 	type RequestOf,
 	type ResponseOf,
@@ -22,8 +23,14 @@ export class RequestError extends Error {
 	}
 }
 
-export function connectSocket(): AppSocket {
-	return io({ auth: { protocolVersion: PROTOCOL_VERSION }, transports: ['websocket', 'polling'] });
+/**
+ * Opens the page's socket. `csrfToken` is the signed-in session's ('' when signed out): the server
+ * acts for the session cookie only when the handshake carries its token, so a socket opened before
+ * sign-in, or with another session's token, is anonymous.
+ */
+export function connectSocket(csrfToken: string): AppSocket {
+	const auth: HandshakeAuth = csrfToken === '' ? { protocolVersion: PROTOCOL_VERSION } : { protocolVersion: PROTOCOL_VERSION, csrfToken };
+	return io({ auth, transports: ['websocket', 'polling'] });
 }
 
 const REQUEST_TIMEOUT_MS = 10000;

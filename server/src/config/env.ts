@@ -84,6 +84,45 @@ function ip(fallback: string) {
 	return (raw: string | undefined): string => checkIp(given(raw) ?? fallback);
 }
 
+/** Fastify's `trustProxy`: false trusts no X-Forwarded-* header, true any peer's, a list those peers'. */
+export type TrustProxy = boolean | string[];
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function checkProxyAddress(item: string): string {
+	if (PROXY_NAMES.includes(item)) {
+		return item;
+	}
+	const [address = '', prefix, ...rest] = item.split('/');
+	const family = isIP(address);
+	const bits = family === 4 ? 32 : 128;
+	// Only a prefix length after the slash: proxy-addr also reads netmasks, nobody writes them.
+	if (family === 0 || rest.length > 0 || (prefix !== undefined && !(/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits))) {
+		throw new Error('must be true, false, or a comma-separated list of addresses or CIDR ranges (or loopback, linklocal, uniquelocal)');
+	}
+	return item;
+}
+
+function trustProxy(raw: string | undefined): TrustProxy {
+	const text = given(raw)?.trim();
+	if (text === undefined || ['0', 'false', 'no'].includes(text.toLowerCase())) {
+		return false;
+	}
+	if (['true', 'yes'].includes(text.toLowerCase())) {
+		return true;
+	}
+	// Fastify 5.12.1 dropped hop counts (a count trusts whichever peer connects, so a client that
+	// reaches the server directly writes its own X-Forwarded-*); naming the proxy is the safe form.
+	if (/^\d+$/.test(text)) {
+		throw new Error('takes no hop count: name the proxy, e.g. 127.0.0.1, loopback or 10.0.0.0/8 (or true when nothing but the proxy reaches the server)');
+	}
+	return text
+		.split(',')
+		.map((item) => item.trim())
+		.filter((item) => item !== '')
+		.map(checkProxyAddress);
+}
+
 /** The first non-internal IPv4 address: what a browser on the LAN can reach when nothing is configured. */
 function guessAnnouncedAddress(): string {
 	for (const list of Object.values(networkInterfaces())) {
@@ -150,10 +189,15 @@ export const variables = {
 	},
 	PUBLIC_URL: {
 		description: 'Origin put in join links and calendar files, e.g. https://giaoban.songlo.gov.vn',
-		defaultText: 'the origin of the request',
-		parse: (raw) => {
+		defaultText: 'required when NODE_ENV=production; otherwise the origin of a trusted request Host',
+		parse: (raw, env) => {
 			const value = given(raw);
 			if (value === undefined) {
+				// Without it links come from the Host header, which only a list of trusted hosts makes
+				// safe; a production server states its address instead of guessing it.
+				if (env['NODE_ENV'] === 'production') {
+					throw new Error('is required when NODE_ENV=production: the https origin browsers use, e.g. https://giaoban.songlo.gov.vn');
+				}
 				return null;
 			}
 			const url = new URL(value);
@@ -179,6 +223,12 @@ export const variables = {
 					}
 					return url.origin;
 				}),
+	},
+	TRUST_PROXY: {
+		description:
+			'Which peers may set X-Forwarded-For/-Proto/-Host (the client address, and HTTPS for Secure cookies and HSTS): comma-separated addresses/CIDRs such as 127.0.0.1 or loopback,10.0.0.0/8, or true (any peer: only when nothing but the proxy reaches the server)',
+		defaultText: 'false (trust no forwarded header)',
+		parse: trustProxy,
 	},
 	ATTACHMENT_MAX_MB: {
 		description: 'Largest meeting attachment accepted, in MiB',
@@ -220,6 +270,7 @@ export type Config = {
 	demoData: boolean;
 	publicUrl: string | null;
 	allowedOrigins: string[];
+	trustProxy: TrustProxy;
 	attachmentMaxBytes: number;
 	meetings: { emptyEndMs: number; endGraceMs: number };
 	sqliteSynchronous: ReturnType<Variables['SQLITE_SYNCHRONOUS']['parse']>;
@@ -252,6 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		demoData: read('DEMO_DATA'),
 		publicUrl: read('PUBLIC_URL'),
 		allowedOrigins: read('ALLOWED_ORIGINS'),
+		trustProxy: read('TRUST_PROXY'),
 		attachmentMaxBytes: read('ATTACHMENT_MAX_MB') * 1024 * 1024,
 		meetings: {
 			emptyEndMs: Math.round(read('MEETING_EMPTY_END_MINUTES') * 60_000),

@@ -8,9 +8,9 @@ import {
 	type ResponseOf,
 } from '#shared/protocol/index.ts';
 import type { AppSocket } from '../plugins/app/socket-io.ts';
-import { RateLimitedError } from './errors.ts';
 import { toPublicError } from './error-mapping.ts';
 import { SerialQueue } from './serial-queue.ts';
+import { findUnsafeText } from './unsafe-text.ts';
 
 // Compiled once per process: validation runs on every inbound message.
 const validators = new Map<string, Validator>(
@@ -20,6 +20,36 @@ const validators = new Map<string, Validator>(
 /** Sustained requests per second and burst a socket may send; signalling needs a few per second. */
 const RATE = 20;
 const BURST = 60;
+
+/** Longest client-chosen name (event, field path) echoed back or logged: it may be as long as the message. */
+const MAX_ECHOED_NAME = 64;
+
+function shortName(value: unknown): string {
+	const name = String(value);
+	return name.length > MAX_ECHOED_NAME ? `${name.slice(0, MAX_ECHOED_NAME)}…` : name;
+}
+
+const noted = new WeakMap<AppSocket, Set<string>>();
+
+/**
+ * Logs a client's protocol misuse the first time only: a socket repeating it must not be able to
+ * write a log line per message (the rate limit bounds the messages, not the log).
+ */
+function noteOnce(socket: AppSocket, kind: string, event: unknown): void {
+	let kinds = noted.get(socket);
+	if (!kinds) {
+		kinds = new Set();
+		noted.set(socket, kinds);
+	}
+	if (!kinds.has(kind)) {
+		kinds.add(kind);
+		socket.data.log.warn({ event: shortName(event) }, `${kind}; further ones from this socket are not logged`);
+	}
+}
+
+function rateLimited(): ReturnType<typeof fail> {
+	return fail('rate_limited', 'Too many requests; slow down');
+}
 
 function takeToken(socket: AppSocket): boolean {
 	const now = Date.now();
@@ -39,7 +69,7 @@ function describeErrors(validator: Validator, payload: unknown): string {
 	if (errors.length === 0) {
 		return 'payload does not match the schema';
 	}
-	return errors.map((e) => `${e.instancePath || '(payload)'} ${e.message}`).join('; ');
+	return errors.map((e) => `${shortName(e.instancePath || '(payload)')} ${e.message}`).join('; ');
 }
 
 const queues = new WeakMap<AppSocket, SerialQueue>();
@@ -77,6 +107,14 @@ export function onDisconnect(socket: AppSocket, task: () => Promise<void> | void
 	});
 }
 
+/**
+ * Resolves once the requests and disconnect cleanup this socket queued so far have finished. Never
+ * await it from inside one of the socket's own requests: that request is in the queue it waits for.
+ */
+export async function settleSocket(socket: AppSocket): Promise<void> {
+	await queues.get(socket)?.drain();
+}
+
 /** Resolves once every socket's requests and disconnect cleanups received so far have finished. */
 export async function drainSocketQueues(): Promise<void> {
 	while (busy.size > 0) {
@@ -88,6 +126,16 @@ export async function drainSocketQueues(): Promise<void> {
 			}
 		}
 	}
+}
+
+/**
+ * Whether the socket's session (if it was opened with one) still stands: sign-out elsewhere,
+ * expiry, a password change or a disabled account end it, and the socket must stop acting for it
+ * even if the disconnect that follows those is missed.
+ */
+async function sessionStands(socket: AppSocket): Promise<boolean> {
+	const check = socket.data.sessionCheck;
+	return check === undefined || (await check());
 }
 
 /**
@@ -104,22 +152,35 @@ export function onRequest<K extends RequestName>(
 		throw new TypeError(`no schema for socket event "${event}"`);
 	}
 	const listener = async (payload: unknown, ack: unknown): Promise<void> => {
+		// Every message costs a token, answered or not: a client cannot flood by leaving out the ack.
+		const allowed = takeToken(socket);
 		if (typeof ack !== 'function') {
-			socket.data.log.warn({ event }, 'request without ack callback ignored');
+			noteOnce(socket, 'request without ack callback ignored', event);
 			return;
 		}
 		const reply = ack as (response: unknown) => void;
-		if (!takeToken(socket)) {
-			const { error } = toPublicError(new RateLimitedError('Too many requests; slow down'), socket.data.log);
-			reply({ ok: false, error });
+		if (!allowed) {
+			reply(rateLimited());
 			return;
 		}
 		if (!validator.Check(payload)) {
 			reply(fail('invalid_payload', `${event}: ${describeErrors(validator, payload)}`));
 			return;
 		}
+		const unsafe = findUnsafeText(payload);
+		if (unsafe !== null) {
+			reply(fail('invalid_payload', `${event}: ${shortName(unsafe)} holds a NUL character or an unpaired UTF-16 surrogate`));
+			return;
+		}
 		await push(socket, async () => {
 			try {
+				// Asked in the queue, right before the handler: the session may end while earlier
+				// requests of the socket run.
+				if (!(await sessionStands(socket))) {
+					reply(fail('unauthorized', 'Your session has ended; sign in again'));
+					socket.disconnect(true);
+					return;
+				}
 				reply(ok(await handler(payload as RequestOf<K>)));
 			} catch (error) {
 				reply({ ok: false, error: toPublicError(error, socket.data.log).error });
@@ -131,15 +192,27 @@ export function onRequest<K extends RequestName>(
 	});
 }
 
-/** Answers requests for events no feature handles, instead of leaving the client waiting. */
+/**
+ * Answers requests for events no feature handles, instead of leaving the client waiting. They
+ * cost a rate-limit token like any request, and are not logged one by one.
+ */
 export function rejectUnknownEvents(socket: AppSocket): void {
-	socket.onAny((event: string, ...args: unknown[]) => {
-		if (validators.has(event)) {
+	socket.onAny((event: unknown, ...args: unknown[]) => {
+		if (typeof event === 'string' && validators.has(event)) {
 			return;
 		}
+		const allowed = takeToken(socket);
 		const ack = args.at(-1);
-		if (typeof ack === 'function') {
-			(ack as (response: unknown) => void)(fail('invalid_payload', `unknown event "${event}"`));
+		if (typeof ack !== 'function') {
+			noteOnce(socket, 'unknown event without ack callback ignored', event);
+			return;
 		}
+		const reply = ack as (response: unknown) => void;
+		if (!allowed) {
+			reply(rateLimited());
+			return;
+		}
+		noteOnce(socket, 'unknown event refused', event);
+		reply(fail('invalid_payload', `unknown event "${shortName(event)}"`));
 	});
 }

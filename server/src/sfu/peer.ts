@@ -12,7 +12,7 @@ import type {
 	WebRtcTransport,
 } from 'mediasoup/node/lib/types.js';
 import { types as mediasoupTypes } from 'mediasoup';
-import { InvalidPayloadError, InvalidStateError, NotFoundError, RateLimitedError } from '../lib/errors.ts';
+import { type AppError, InvalidPayloadError, InvalidStateError, NotFoundError, RateLimitedError } from '../lib/errors.ts';
 import { TypedEmitter } from '../lib/typed-emitter.ts';
 
 export type Direction = 'send' | 'recv';
@@ -51,8 +51,19 @@ export type TransportInfo = {
 const MAX_CONSUMERS = 200;
 
 /**
+ * Worker refusals (plain Errors, message as the worker wrote it) that only the client's input
+ * causes: the same SSRC, MID or RID as another track of the transport, a second DTLS connect.
+ */
+const WORKER_INPUT_ERRORS: [RegExp, () => AppError][] = [
+	[/already exists in RTP listener/, () => new InvalidPayloadError('An SSRC, MID or RID of these RTP parameters is already used by another track of this transport')],
+	[/connect\(\) already called/, () => new InvalidStateError('This transport is already connected')],
+];
+
+/**
  * mediasoup deep-validates the RTP and DTLS structures a client sends and throws TypeError for
  * bad ones; only here, around those calls, is a TypeError the client's input rather than our bug.
+ * The worker's own refusals of client input become the matching AppError too, so that a client
+ * cannot fill the error log with stack traces.
  */
 async function clientInput<T>(call: () => Promise<T>): Promise<T> {
 	try {
@@ -60,6 +71,12 @@ async function clientInput<T>(call: () => Promise<T>): Promise<T> {
 	} catch (error) {
 		if (error instanceof TypeError || error instanceof mediasoupTypes.UnsupportedError) {
 			throw new InvalidPayloadError(error.message, { cause: error });
+		}
+		if (error instanceof Error && !(error instanceof mediasoupTypes.InvalidStateError)) {
+			const known = WORKER_INPUT_ERRORS.find(([pattern]) => pattern.test(error.message));
+			if (known) {
+				throw known[1]();
+			}
 		}
 		throw error;
 	}
@@ -96,6 +113,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
 	readonly #producers = new Map<string, { producer: Producer; source: Source }>();
 	readonly #consumers = new Map<string, Consumer>();
 	readonly #iceRestartedAt = new WeakMap<WebRtcTransport, number>();
+	readonly #connectCalled = new WeakSet<WebRtcTransport>();
 	#closed = false;
 
 	constructor(options: PeerOptions) {
@@ -171,10 +189,20 @@ export class Peer extends TypedEmitter<PeerEvents> {
 
 	async connectTransport(direction: Direction, dtlsParameters: DtlsParameters): Promise<void> {
 		const transport = this.#webRtcTransport(direction);
-		if (transport.dtlsState !== 'new') {
+		// dtlsState stays 'new' after connect() until ICE completes, so it alone does not tell.
+		if (this.#connectCalled.has(transport) || transport.dtlsState !== 'new') {
 			throw new InvalidStateError(`The ${direction} transport is already connected`);
 		}
-		await clientInput(() => transport.connect({ dtlsParameters }));
+		this.#connectCalled.add(transport);
+		try {
+			await clientInput(() => transport.connect({ dtlsParameters }));
+		} catch (error) {
+			// Parameters the worker refused leave the transport unconnected: the client may correct them.
+			if (error instanceof InvalidPayloadError) {
+				this.#connectCalled.delete(transport);
+			}
+			throw error;
+		}
 	}
 
 	async restartIce(direction: Direction): Promise<WebRtcTransport['iceParameters']> {

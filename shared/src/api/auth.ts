@@ -26,3 +26,16 @@ export type LoginInput = Static<typeof LoginInput>;
 /** Reply of sign-in and of GET /api/auth/session: the user and the CSRF token every write must send (x-csrf-token). */
 export const Session = Type.Object({ user: User, csrfToken: Type.String() });
 export type Session = Static<typeof Session>;
+
+/** Shortest new password: ten characters resist online guessing under the sign-in rate limit and offline scrypt cracking alike. */
+export const MIN_PASSWORD_LENGTH = 10;
+
+/** POST /api/auth/password body. Every other session of the user ends. */
+export const PasswordChangeInput = Type.Object(
+	{
+		currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
+		newPassword: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: 256 }),
+	},
+	{ additionalProperties: false }
+);
+export type PasswordChangeInput = Static<typeof PasswordChangeInput>;

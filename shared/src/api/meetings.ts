@@ -111,6 +111,8 @@ export const MeetingActionEntry = Type.Object({
 	actor: Type.Union([Type.String(), Type.Null()]),
 	targetUnitId: Type.Union([Type.String(), Type.Null()]),
 	detail: Type.String(),
+	/** The network address the action came from ("" when the server acted by itself). */
+	address: Type.String(),
 	at: DateTime,
 });
 export type MeetingActionEntry = Static<typeof MeetingActionEntry>;

@@ -32,7 +32,15 @@ export type ServerToClientEvents = {
 	[K in NotificationName]: (payload: NotificationOf<K>) => void;
 };
 
-export type HandshakeAuth = { protocolVersion: number };
+export type HandshakeAuth = {
+	protocolVersion: number;
+	/**
+	 * The CSRF token of the session whose cookie goes with the handshake (from the sign-in reply or
+	 * GET /api/auth/session). Without it, or with another one, the socket is anonymous: a page of
+	 * another origin that gets the browser to send the cookie cannot act as the user.
+	 */
+	csrfToken?: string;
+};
 
 /** Event names are public API: lower-case noun:verb (checked by a unit test). */
 export const EVENT_NAME_PATTERN = /^[a-z-]+:[a-z-]+$/;

@@ -16,6 +16,8 @@ export const ParticipantView = Type.Object({
 	host: Type.Boolean(),
 	chair: Type.Boolean(),
 	micMuted: Type.Boolean(),
+	/** Muted by the chair: the site cannot turn its microphone on until given the floor or asked to unmute. */
+	mutedByChair: Type.Boolean(),
 	cameraOff: Type.Boolean(),
 	audioOnly: Type.Boolean(),
 	screenSharing: Type.Boolean(),

@@ -79,6 +79,39 @@ describe('meeting attachments', () => {
 		expect(hidden.statusCode).toBe(404);
 	});
 
+	it('strips bidirectional overrides and controls from the name it stores, lists and serves', async () => {
+		const spoofing = await upload(admin, 'invoice\u202Egpj.exe', Buffer.from('MZ program'));
+		expect(spoofing.statusCode).toBe(400);
+
+		const response = await upload(admin, 'Hóa đơn\u202Egpj.exe\u2066\u200E\u061C\u0007.txt', Buffer.from('Hóa đơn tháng 11'));
+		expect(response.statusCode, response.body).toBe(201);
+		const attachment = response.json<{ id: string; originalName: string }>();
+		expect(attachment.originalName).toBe('Hóa đơngpj.exe.txt');
+		const detail = await running.app.inject({ url: `/api/meetings/${meetingId}`, headers: commune.headers });
+		expect(detail.json<{ attachments: { id: string; originalName: string }[] }>().attachments.find((a) => a.id === attachment.id)?.originalName).toBe('Hóa đơngpj.exe.txt');
+		const download = await running.app.inject({ url: `/api/meetings/${meetingId}/attachments/${attachment.id}`, headers: commune.headers });
+		expect(download.headers['content-disposition']).toBe(`attachment; filename="Hoa dongpj.exe.txt"; filename*=UTF-8''${encodeURIComponent('Hóa đơngpj.exe.txt')}`);
+
+		// A row stored before these rules is cleaned on the way out.
+		await running.app.db.attachment.update({ where: { id: attachment.id }, data: { originalName: "Biên bản\u202Efdp.txt (1)'*" } });
+		const old = await running.app.inject({ url: `/api/meetings/${meetingId}/attachments/${attachment.id}`, headers: commune.headers });
+		expect(old.headers['content-disposition']).toBe(`attachment; filename="Bien banfdp.txt (1)'*"; filename*=UTF-8''Bi%C3%AAn%20b%E1%BA%A3nfdp.txt%20%281%29%27%2A`);
+	});
+
+	it('shortens a very long name to 200 UTF-8 bytes, keeping its extension', async () => {
+		const longName = `${'Báo cáo tổng hợp ý kiến cử tri '.repeat(17).slice(0, 496)}.pdf`;
+		expect(longName).toHaveLength(500);
+		const response = await upload(admin, longName, PDF);
+		expect(response.statusCode, response.body).toBe(201);
+		const { id, originalName } = response.json<{ id: string; originalName: string }>();
+		expect(originalName.endsWith('.pdf')).toBe(true);
+		expect(originalName.startsWith('Báo cáo tổng hợp')).toBe(true);
+		expect(Buffer.byteLength(originalName)).toBeLessThanOrEqual(200);
+		expect(Buffer.byteLength(originalName)).toBeGreaterThan(190);
+		const download = await running.app.inject({ url: `/api/meetings/${meetingId}/attachments/${id}`, headers: commune.headers });
+		expect(download.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent(originalName)}`);
+	});
+
 	it('rejects files whose content does not match an accepted type, keeping nothing', async () => {
 		const before = stored().length;
 		for (const [name, content] of [

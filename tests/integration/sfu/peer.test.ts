@@ -58,4 +58,23 @@ describe('Peer', () => {
 		expect(peer.producers).toEqual([]);
 		expect(announced).toEqual([]);
 	});
+
+	it('refuses a second DTLS connect and a reused SSRC as client errors, not internal ones', async () => {
+		pool = await WorkerPool.create({ numWorkers: 1, logLevel: 'warn', listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', portBase: randomRtcPort() }, silent);
+		const { router, webRtcServer } = await pool.createRouter(MEDIA_CODECS);
+		const peer = new Peer({ router, webRtcServer, findProducer: () => undefined, log: silent });
+		await peer.createTransport('send');
+		const dtls = { role: 'client' as const, fingerprints: [{ algorithm: 'sha-256' as const, value: Array.from({ length: 32 }, () => 'AB').join(':') }] };
+		await expect(peer.connectTransport('send', { ...dtls, role: 'middle' as 'client' })).rejects.toMatchObject({ code: 'invalid_payload' });
+		// While the first is in flight and after it: the DTLS state stays 'new' until ICE completes.
+		const first = peer.connectTransport('send', dtls);
+		await expect(peer.connectTransport('send', dtls)).rejects.toMatchObject({ code: 'invalid_state' });
+		await first;
+		await expect(peer.connectTransport('send', dtls)).rejects.toMatchObject({ code: 'invalid_state' });
+		const opus = { codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 7 }] };
+		await peer.produce('audio', 'microphone', opus);
+		const vp8 = { codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 }], encodings: [{ ssrc: 7 }] };
+		await expect(peer.produce('video', 'camera', vp8)).rejects.toMatchObject({ code: 'invalid_payload' });
+		peer.close();
+	});
 });

@@ -56,6 +56,7 @@ function participant(id: string, producers: ParticipantView['producers']): Parti
 		host: false,
 		chair: false,
 		micMuted: false,
+		mutedByChair: false,
 		cameraOff: false,
 		audioOnly: false,
 		screenSharing: false,

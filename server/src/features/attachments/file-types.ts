@@ -52,9 +52,60 @@ export function detectFileType(fileName: string, head: Buffer): FileType | null 
 	return null;
 }
 
-/** A display name safe to show and to put in Content-Disposition: no paths, no control characters. */
+/** The name a document without a usable one gets ("attached file"). */
+export const DEFAULT_FILE_NAME = 'tep-dinh-kem';
+
+/**
+ * Longest stored name, in UTF-8 bytes rather than characters: file systems cap a name at 255 bytes
+ * (ext4, and a Vietnamese letter takes 2–3 of them), so 200 leaves a browser room for " (1)" when
+ * it saves a second copy, while any sensible document title still fits.
+ */
+export const MAX_FILE_NAME_BYTES = 200;
+
+// Longest part after the last dot still treated as an extension worth keeping.
+const MAX_EXTENSION_BYTES = 16;
+
+/**
+ * Dropped from names: controls (C0, DEL, C1), format characters (bidirectional overrides,
+ * embeddings, isolates and marks U+202A–U+202E, U+2066–U+2069, U+200E/U+200F, U+061C, zero-width
+ * characters, BOM), line and paragraph separators, lone surrogates, and the double quote of the
+ * Content-Disposition fallback. An override would show "invoice\u202Egpj.exe" as "invoiceexe.jpg".
+ */
+const UNSAFE_IN_NAME = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}"]/gu;
+
+function utf8Length(text: string): number {
+	return Buffer.byteLength(text);
+}
+
+/** The longest prefix of `text` within `maxBytes` that ends on a whole user-perceived character. */
+function truncateUtf8(text: string, maxBytes: number): string {
+	let out = '';
+	for (const { segment } of new Intl.Segmenter('vi', { granularity: 'grapheme' }).segment(text)) {
+		if (utf8Length(out) + utf8Length(segment) > maxBytes) {
+			break;
+		}
+		out += segment;
+	}
+	return out;
+}
+
+/**
+ * A display name safe to show and to put in Content-Disposition: the last path segment, NFC, no
+ * control, format or bidi characters, at most MAX_FILE_NAME_BYTES with its extension kept (the
+ * type check and the user both read it), DEFAULT_FILE_NAME when nothing is left.
+ */
 export function cleanFileName(name: string): string {
 	const base = name.split(/[\\/]/).pop() ?? '';
-	const cleaned = [...base.normalize('NFC')].filter((c) => c.charCodeAt(0) >= 0x20 && c !== '\u007f' && c !== '"').join('').trim();
-	return (cleaned || 'tep-dinh-kem').slice(0, 200);
+	// Trailing dots and spaces vanish when Windows saves a file; leading spaces are noise.
+	const cleaned = base.normalize('NFC').replace(UNSAFE_IN_NAME, '').trim().replace(/[. ]+$/, '');
+	if (cleaned.replace(/\./g, '') === '') {
+		return DEFAULT_FILE_NAME;
+	}
+	if (utf8Length(cleaned) <= MAX_FILE_NAME_BYTES) {
+		return cleaned;
+	}
+	const dot = cleaned.lastIndexOf('.');
+	const extension = dot > 0 && utf8Length(cleaned.slice(dot)) <= MAX_EXTENSION_BYTES ? cleaned.slice(dot) : '';
+	const stem = truncateUtf8(cleaned.slice(0, cleaned.length - extension.length), MAX_FILE_NAME_BYTES - utf8Length(extension)).trimEnd();
+	return `${stem || DEFAULT_FILE_NAME}${extension}`;
 }

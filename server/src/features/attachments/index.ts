@@ -11,6 +11,7 @@ import { userOf } from '../auth/auth-plugin.ts';
 import { createMeetingsRepository } from '../meetings/meetings.repository.ts';
 import { createMeetingsService } from '../meetings/meetings.service.ts';
 import { AttachmentStore } from './attachment-store.ts';
+import { attachmentDisposition } from './content-disposition.ts';
 import { createAttachmentsRepository } from './attachments.repository.ts';
 import { ACCEPTED_EXTENSIONS, cleanFileName, detectFileType } from './file-types.ts';
 
@@ -30,8 +31,10 @@ const attachments: FastifyPluginAsyncTypebox = async (fastify) => {
 	await fastify.register(fastifyMultipart, { limits: { fileSize: maxBytes, files: 1, fields: 0, parts: 1 } });
 	const store = new AttachmentStore(dirname(fastify.config.databaseFile));
 	const repo = createAttachmentsRepository(fastify.db);
-	const meetings = createMeetingsService(createMeetingsRepository(fastify.db), () => '');
-	const meetingFor = (request: FastifyRequest, id: string) => meetings.get(userOf(request), id);
+	const meetingsRepo = createMeetingsRepository(fastify.db);
+	// Per request: the action log records the requester's address.
+	const meetingsFor = (request: FastifyRequest) => createMeetingsService(meetingsRepo, { publicUrl: () => '', address: request.ip });
+	const meetingFor = (request: FastifyRequest, id: string) => meetingsFor(request).get(userOf(request), id);
 
 	fastify.post(
 		'/api/meetings/:id/attachments',
@@ -81,7 +84,7 @@ const attachments: FastifyPluginAsyncTypebox = async (fastify) => {
 					sha256: received.sha256,
 					uploadedById: user.id,
 				});
-				await meetings.logAction(meeting.id, user.id, 'attachment.added', null, originalName);
+				await meetingsFor(request).logAction(meeting.id, user.id, 'attachment.added', null, originalName);
 				request.log.info({ meetingId: meeting.id, attachmentId: row.id, sizeBytes: received.sizeBytes }, 'attachment uploaded');
 				return await reply.code(201).send({ id: row.id, originalName, mimeType: type.mimeType, sizeBytes: received.sizeBytes, createdAt: row.createdAt.toISOString() });
 			} catch (error) {
@@ -103,7 +106,7 @@ const attachments: FastifyPluginAsyncTypebox = async (fastify) => {
 			return reply
 				.type(file.mimeType)
 				.header('content-length', file.sizeBytes)
-				.header('content-disposition', `attachment; filename="document"; filename*=UTF-8''${encodeURIComponent(file.originalName)}`)
+				.header('content-disposition', attachmentDisposition(file.originalName))
 				.send(store.open(file.storedName));
 		}
 	);
@@ -123,7 +126,7 @@ const attachments: FastifyPluginAsyncTypebox = async (fastify) => {
 			}
 			await repo.delete(file.id);
 			await store.discard(file.storedName);
-			await meetings.logAction(meeting.id, user.id, 'attachment.removed', null, file.originalName);
+			await meetingsFor(request).logAction(meeting.id, user.id, 'attachment.removed', null, file.originalName);
 			return reply.code(204).send(null);
 		}
 	);

@@ -1,26 +1,37 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { LoginInput, Session } from '#shared/api/auth.ts';
-import { userOf } from './auth-plugin.ts';
-import { clearSessionCookie, setSessionCookie, SESSION_COOKIE } from './session-cookie.ts';
+import { Type } from 'typebox';
+import { LoginInput, PasswordChangeInput, Session } from '#shared/api/auth.ts';
+import { ApiError } from '#shared/api/common.ts';
+import { UnauthorizedError } from '../../lib/errors.ts';
+import { LOGIN_ROUTE, sessionOf, userOf } from './auth-plugin.ts';
+import { clearSessionCookie, setSessionCookie } from './session-cookie.ts';
 
 const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 	fastify.post(
-		'/api/auth/login',
+		LOGIN_ROUTE,
 		{
 			schema: {
 				tags: ['auth'],
 				summary: 'Sign in with username and password; sets the session cookie',
 				body: LoginInput,
-				response: { 200: Session },
+				response: { 200: Session, 400: ApiError, 401: ApiError, 429: ApiError },
 			},
 			config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
 		},
 		async (request, reply) => {
-			const result = await fastify.auth.login(request.body.username, request.body.password).catch((error: unknown) => {
-				request.log.warn({ username: request.body.username }, 'login failed');
+			const { username, password } = request.body;
+			let result: Awaited<ReturnType<typeof fastify.auth.login>>;
+			try {
+				result = await fastify.auth.login(username, password);
+			} catch (error) {
+				if (error instanceof UnauthorizedError) {
+					request.log.warn({ username }, 'login failed');
+					await fastify.audit.record('auth.login_failed', { username, address: request.ip });
+				}
 				throw error;
-			});
+			}
 			const { token, csrfToken, user } = result;
+			await fastify.audit.record('auth.login', { actorId: user.id, unitId: user.unit.id, address: request.ip });
 			setSessionCookie(request, reply, token);
 			request.log.info({ userId: user.id, username: user.username }, 'login succeeded');
 			return { user, csrfToken };
@@ -29,17 +40,46 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
 	fastify.get(
 		'/api/auth/session',
-		{ schema: { tags: ['auth'], summary: 'The signed-in user and the CSRF token for writes', response: { 200: Session } } },
+		{ schema: { tags: ['auth'], summary: 'The signed-in user and the CSRF token for writes', response: { 200: Session, 401: ApiError } } },
 		async (request) => ({ user: userOf(request), csrfToken: request.session?.csrfToken ?? '' })
 	);
 
 	fastify.post(
 		'/api/auth/logout',
-		{ schema: { tags: ['auth'], summary: 'Sign out: ends the session and clears the cookie' } },
+		{ schema: { tags: ['auth'], summary: 'Sign out: ends the session, disconnects its sockets and clears the cookie', response: { 204: Type.Null(), 403: ApiError } } },
 		async (request, reply) => {
-			await fastify.auth.logout(request.cookies[SESSION_COOKIE]);
+			const session = request.session;
+			if (session) {
+				await fastify.auth.logout(session);
+				await fastify.audit.record('auth.logout', { actorId: session.user.id, unitId: session.user.unit.id, address: request.ip });
+			}
 			clearSessionCookie(reply);
-			return reply.code(204).send();
+			return reply.code(204).send(null);
+		}
+	);
+
+	fastify.post(
+		'/api/auth/password',
+		{
+			schema: {
+				tags: ['auth'],
+				summary: 'Change the password (the current one is required); every other session of the user ends',
+				body: PasswordChangeInput,
+				response: { 204: Type.Null(), 400: ApiError, 401: ApiError, 403: ApiError, 429: ApiError },
+			},
+			// Each try is a guess at the current password, made with a stolen or unattended session.
+			config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+		},
+		async (request, reply) => {
+			const session = sessionOf(request);
+			const ended = await fastify.auth.changePassword(session, request.body.currentPassword, request.body.newPassword);
+			await fastify.audit.record('auth.password_changed', {
+				actorId: session.user.id,
+				unitId: session.user.unit.id,
+				address: request.ip,
+				detail: { otherSessionsEnded: ended },
+			});
+			return reply.code(204).send(null);
 		}
 	);
 };

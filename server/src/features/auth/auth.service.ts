@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { User } from '#shared/api/auth.ts';
-import { UnauthorizedError } from '../../lib/errors.ts';
-import { verifyPassword } from '../accounts/password.ts';
+import type { AccessEventBus, AccessEvents } from '../../domain/access-events.ts';
+import { ForbiddenError, InvalidPayloadError, UnauthorizedError } from '../../lib/errors.ts';
+import { hashPassword, verifyPassword } from '../accounts/password.ts';
 import type { UsersRepository } from '../accounts/users.repository.ts';
 import type { SessionRecord, SessionsRepository } from './sessions.repository.ts';
 
@@ -25,9 +26,36 @@ export function sameSecret(a: string, b: string): boolean {
 	return ba.length === bb.length && timingSafeEqual(ba, bb);
 }
 
+type EndReason = AccessEvents['sessions:ended']['reason'];
+
+export type AuthServiceDeps = {
+	users: UsersRepository;
+	sessions: SessionsRepository;
+	/** Told about every session ended here, so that its sockets are disconnected. */
+	events: Pick<AccessEventBus, 'publish'>;
+	now?: () => Date;
+};
+
 export type AuthService = ReturnType<typeof createAuthService>;
 
-export function createAuthService(users: UsersRepository, sessions: SessionsRepository, now: () => Date = () => new Date()) {
+export function createAuthService({ users, sessions, events, now = () => new Date() }: AuthServiceDeps) {
+	const ended = async (userId: string, sessionIds: string[], reason: EndReason): Promise<void> => {
+		if (sessionIds.length > 0) {
+			await events.publish('sessions:ended', { userId, sessionIds, reason });
+		}
+	};
+
+	/** The active session with this stored id, sliding its expiry at most once a minute. */
+	const active = async (id: string): Promise<SessionRecord | null> => {
+		const current = now();
+		const session = await sessions.findActive(id, current);
+		if (session && session.expiresAt.getTime() - current.getTime() < SESSION_TTL_MS - 60_000) {
+			session.expiresAt = new Date(current.getTime() + SESSION_TTL_MS);
+			await sessions.extend(session.id, session.expiresAt, current);
+		}
+		return session;
+	};
+
 	return {
 		/** Checks the password and opens a session; the raw token goes only into the cookie. */
 		async login(username: string, password: string): Promise<{ token: string; csrfToken: string; user: User }> {
@@ -43,24 +71,62 @@ export function createAuthService(users: UsersRepository, sessions: SessionsRepo
 			return { token, csrfToken, user };
 		},
 
-		/** The active session behind a cookie token, sliding its expiry at most once a minute. */
+		/** The active session behind a cookie token. */
 		async resolve(token: string | undefined): Promise<SessionRecord | null> {
-			if (!token) {
-				return null;
-			}
-			const current = now();
-			const session = await sessions.findActive(hashToken(token), current);
-			if (session && session.expiresAt.getTime() - current.getTime() < SESSION_TTL_MS - 60_000) {
-				session.expiresAt = new Date(current.getTime() + SESSION_TTL_MS);
-				await sessions.extend(session.id, session.expiresAt, current);
-			}
-			return session;
+			return token ? active(hashToken(token)) : null;
 		},
 
-		async logout(token: string | undefined): Promise<void> {
-			if (token) {
-				await sessions.delete(hashToken(token));
+		/** Whether the session with this stored id is still active; a socket's use keeps it alive like a request's. */
+		async stillActive(sessionId: string): Promise<boolean> {
+			return (await active(sessionId)) !== null;
+		},
+
+		/** Ends this session; its sockets are disconnected before this resolves. */
+		async logout(session: SessionRecord): Promise<void> {
+			if (await sessions.delete(session.id)) {
+				await ended(session.user.id, [session.id], 'logout');
 			}
+		},
+
+		/**
+		 * Replaces the password after checking the current one, and ends every other session of the
+		 * user: whoever learnt the old password is signed out, the browser that changed it is not.
+		 * Returns how many sessions ended.
+		 */
+		async changePassword(session: SessionRecord, currentPassword: string, newPassword: string): Promise<number> {
+			// Compared as scrypt sees them (NFC), so that a differently composed "new" password is refused too.
+			if (currentPassword.normalize('NFC') === newPassword.normalize('NFC')) {
+				throw new InvalidPayloadError('The new password must differ from the current one');
+			}
+			const stored = await users.findPasswordHash(session.user.id);
+			if (!(await verifyPassword(currentPassword, stored ?? DUMMY_HASH)) || stored === null) {
+				// Not 401: the session stands, only the password typed is wrong.
+				throw new ForbiddenError('The current password is wrong');
+			}
+			await users.setPasswordHash(session.user.id, await hashPassword(newPassword));
+			const others = await sessions.deleteOthersOf(session.user.id, session.id);
+			await ended(session.user.id, others, 'password-changed');
+			return others.length;
+		},
+
+		/** Ends every session of a user (account disabled); returns how many there were. */
+		async endSessionsOf(userId: string, reason: EndReason): Promise<number> {
+			const ids = await sessions.deleteAllOf(userId);
+			await ended(userId, ids, reason);
+			return ids.length;
+		},
+
+		/** Deletes the sessions that expired and disconnects their sockets; returns how many there were. */
+		async endExpiredSessions(): Promise<number> {
+			const expired = await sessions.deleteExpired(now());
+			const byUser = new Map<string, string[]>();
+			for (const row of expired) {
+				byUser.set(row.userId, [...(byUser.get(row.userId) ?? []), row.id]);
+			}
+			for (const [userId, ids] of byUser) {
+				await ended(userId, ids, 'expired');
+			}
+			return expired.length;
 		},
 	};
 }

@@ -3,7 +3,7 @@ import { InvalidStateError, NotFoundError, UnavailableError } from '../../lib/er
 import { SerialQueue } from '../../lib/serial-queue.ts';
 import { MediaRoom } from '../../sfu/media-room.ts';
 import type { WorkerPool } from '../../sfu/worker-pool.ts';
-import { Conference, RoomClosedError, type Connection, type Identity, type JoinResult, type SiteAccess } from './conference.ts';
+import { Conference, RoomClosedError, type Connection, type Identity, type JoinRecheck, type JoinResult, type SiteAccess } from './conference.ts';
 import type { ConferenceRepository } from './conference.repository.ts';
 import { MeetingJournal } from './meeting-journal.ts';
 
@@ -44,11 +44,11 @@ export class ConferenceRegistry {
 	 * Joins a site to the meeting's room, opening one if needed. A room that closed under the
 	 * request (its worker died, or it was freed while empty) is replaced once more.
 	 */
-	async join(meetingId: string, identity: Identity, connection: Connection): Promise<{ conference: Conference; result: JoinResult }> {
+	async join(meetingId: string, identity: Identity, connection: Connection, recheck?: JoinRecheck): Promise<{ conference: Conference; result: JoinResult }> {
 		for (let attempt = 1; ; attempt += 1) {
 			const conference = await this.#open(meetingId);
 			try {
-				return { conference, result: await conference.join(identity, connection) };
+				return { conference, result: await conference.join(identity, connection, recheck) };
 			} catch (error) {
 				if (!(error instanceof RoomClosedError) || attempt >= 3) {
 					throw error;
@@ -79,6 +79,24 @@ export class ConferenceRegistry {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Takes out the sites that lost their access, in the meeting's room if it has one (or in every
+	 * room when meetingId is null, for a disabled account). A join racing this re-checks its access
+	 * in the room's queue (JoinRecheck), so it cannot slip in behind the revocation.
+	 */
+	async revoke(meetingId: string | null, matches: (site: Identity) => boolean): Promise<number> {
+		const rooms = meetingId === null ? [...this.#rooms.values()] : [this.#rooms.get(meetingId)].filter((room) => room !== undefined);
+		const counts = await Promise.all(rooms.map((room) => room.revoke(matches)));
+		return counts.reduce((sum, count) => sum + count, 0);
+	}
+
+	/** The meeting was cancelled: its room (sites in it before the start) is emptied and closed. */
+	cancelled(meetingId: string): Promise<void> {
+		return this.#inMeetingQueue(meetingId, async () => {
+			await this.#rooms.get(meetingId)?.cancelled();
+		});
 	}
 
 	/** Ends the meeting if nobody is in it; false when somebody is (or it was no longer live). */
@@ -131,7 +149,7 @@ export class ConferenceRegistry {
 			const journal = new MeetingJournal({ meetingId, startedAt: meeting.startedAt, repo, bus: events, log });
 			let access = this.#access.get(meetingId);
 			if (!access) {
-				access = { admitted: new Set(), removed: new Set() };
+				access = { admitted: new Set(), removed: new Set(), muted: new Set() };
 				this.#access.set(meetingId, access);
 			}
 			const conference = new Conference({ meetingId, title: meeting.title, locked: meeting.locked, access, media, journal, log });

@@ -13,9 +13,10 @@ type SnapshotInput = {
 	activeSpeaker: string | null;
 	/** Only chairs see the waiting room; pass none for everyone else. */
 	waiting: Iterable<Waiting>;
+	mutedByChair: (p: Participant) => boolean;
 };
 
-function participantView(p: Participant): ParticipantView {
+function participantView(p: Participant, mutedByChair: boolean): ParticipantView {
 	const producers = p.peer.producers.map(({ producer, source }) => ({ id: producer.id, kind: producer.kind, source, paused: producer.paused }));
 	const mic = producers.find((x) => x.source === 'microphone');
 	const camera = producers.find((x) => x.source === 'camera');
@@ -27,6 +28,7 @@ function participantView(p: Participant): ParticipantView {
 		host: p.host,
 		chair: p.chair,
 		micMuted: !mic || mic.paused,
+		mutedByChair,
 		cameraOff: !camera || camera.paused,
 		audioOnly: p.audioOnly,
 		screenSharing: producers.some((x) => x.source === 'screen'),
@@ -43,7 +45,7 @@ export function buildSnapshot(input: SnapshotInput): RoomSnapshot {
 		meetingId: input.meetingId,
 		title: input.title,
 		locked: input.locked,
-		participants: [...input.participants].map(participantView),
+		participants: [...input.participants].map((p) => participantView(p, input.mutedByChair(p))),
 		floorQueue: input.floorQueue.map((f) => ({ participantId: f.participantId, since: f.since.toISOString() })),
 		spotlight: input.spotlight,
 		activeSpeaker: input.activeSpeaker,

@@ -46,12 +46,16 @@ export function registerConferenceHandlers(socket: AppSocket, ctx: ConferenceCon
 			memberships.delete(socket);
 		}
 	};
-	const connection = { id: socket.id, notify };
+	const connection = { id: socket.id, notify, address: socket.data.address };
 
 	onRequest(socket, 'room:join', async (request) => {
 		const target = await resolveJoin(ctx.meetings, socket.data.user, request);
 		await leaveCurrent(socket, 'left');
-		const { conference, result } = await ctx.registry.join(target.meeting.id, target.identity, connection);
+		// Asked again in the room's queue: the link or invitation may be revoked while this waits.
+		const recheck = async (): Promise<void> => {
+			await resolveJoin(ctx.meetings, socket.data.user, request);
+		};
+		const { conference, result } = await ctx.registry.join(target.meeting.id, target.identity, connection, recheck);
 		if (result.status === 'waiting') {
 			memberships.set(socket, { conference, participantId: result.id });
 			return { status: 'waiting' as const, participantId: result.id, meetingTitle: conference.title };

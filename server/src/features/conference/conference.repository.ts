@@ -1,4 +1,4 @@
-import type { MeetingActionCode } from '#shared/api/audit.ts';
+import { insertMeetingAction, type MeetingActionRecord } from '../meetings/meetings.repository.ts';
 import type { Database } from '../../db/open-database.ts';
 
 /** What a live room needs to know of its meeting, read fresh when the room opens. */
@@ -45,8 +45,8 @@ export function createConferenceRepository(db: Database) {
 			await db.attendanceEvent.create({ data: { meetingId, unitId, kind: 'leave', reason, at }, select: { id: true } });
 		},
 
-		async addAction(meetingId: string, actorId: string | null, action: MeetingActionCode, targetUnitId: string | null, detail: string, at: Date): Promise<void> {
-			await db.meetingAction.create({ data: { meetingId, actorId, action, targetUnitId, detail, at }, select: { id: true } });
+		async addAction(meetingId: string, entry: MeetingActionRecord): Promise<void> {
+			await insertMeetingAction(db, meetingId, entry);
 		},
 
 		async setLocked(meetingId: string, locked: boolean): Promise<void> {

@@ -23,31 +23,54 @@ export type Identity = {
 	chair: boolean;
 };
 
-/** The window a request comes from (its socket): a window never replaces itself. */
-export type Connection = { id: string; notify: Notify };
+/**
+ * The window a request comes from (its socket): a window never replaces itself. `address` is the
+ * client's network address, written with the chair's actions.
+ */
+export type Connection = { id: string; notify: Notify; address: string };
+
+/**
+ * Re-checks, inside the meeting's queue, that the site may still join: a link renewed or a unit
+ * uninvited between the request's first check and its turn must not let the site in. Throws if not.
+ */
+export type JoinRecheck = () => Promise<void>;
 
 export type Participant = Identity & {
 	id: string;
 	key: string;
 	connectionId: string;
+	address: string;
 	joinedAt: Date;
 	peer: Peer;
 	notify: Notify;
 	audioOnly: boolean;
 };
 
-export type Waiting = Identity & { id: string; key: string; connectionId: string; since: Date; notify: Notify };
+export type Waiting = Identity & { id: string; key: string; connectionId: string; address: string; since: Date; notify: Notify };
 
 /**
- * The chair's decisions about sites, by key (unit + person), kept by the registry for the whole
- * meeting: a rejoin after a media failure or a reload lands in a new room and must be treated alike.
+ * The chair's decisions about sites, by access key (see accessKey), kept by the registry for the
+ * whole meeting: a rejoin after a media failure or a reload lands in a new room and must be
+ * treated alike.
  */
 export type SiteAccess = {
 	/** Admitted while locked (or inside when the chair locked): they come back without waiting. */
 	admitted: Set<string>;
 	/** Removed by the chair: they wait for admission to come back. */
 	removed: Set<string>;
+	/** Muted by the chair: their microphone stays off until the floor or an unmute request. */
+	muted: Set<string>;
 };
+
+/**
+ * Whom the chair's decisions apply to. A member unit is one site, however it joins: removing or
+ * muting it holds for its join link and its operators' accounts alike, so switching between them
+ * changes nothing. Host-unit staff are several people in one unit (chair, secretary, admin), so
+ * there the decision is per person.
+ */
+export function accessKey(identity: Pick<Identity, 'unitId' | 'userId' | 'host'>): string {
+	return identity.host ? `${identity.unitId}:${identity.userId ?? 'link'}` : identity.unitId;
+}
 
 export type JoinResult = { status: 'joined'; participant: Participant } | { status: 'waiting'; id: string };
 
@@ -69,7 +92,7 @@ export type ConferenceEvents = {
 
 type Log = { warn: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
 
-type CloseCause = 'ended' | 'media-failure' | 'idle' | 'shutdown';
+type CloseCause = 'ended' | 'cancelled' | 'media-failure' | 'idle' | 'shutdown';
 
 function siteOf(p: Participant): SiteRef {
 	return { participantId: p.id, unitId: p.unitId, unitName: p.unitName };
@@ -119,9 +142,9 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		return this.#closeCause !== null;
 	}
 
-	/** Closed because the meeting ended (not because its media failed or it was freed while empty). */
+	/** Closed because the meeting is over (ended or cancelled), not because its media failed or it was freed while empty. */
 	get ended(): boolean {
-		return this.#closeCause === 'ended';
+		return this.#closeCause === 'ended' || this.#closeCause === 'cancelled';
 	}
 
 	get size(): number {
@@ -145,8 +168,12 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 	}
 
 	/** Joins or queues a site. Another window of the same site is replaced by this one. */
-	join(identity: Identity, connection: Connection): Promise<JoinResult> {
-		return this.#queue.push(() => this.#join(identity, connection));
+	join(identity: Identity, connection: Connection, recheck?: JoinRecheck): Promise<JoinResult> {
+		return this.#queue.push(async () => {
+			this.#assertOpen();
+			await recheck?.();
+			return this.#join(identity, connection);
+		});
 	}
 
 	leave(participantId: string, reason: LeaveReason): Promise<void> {
@@ -163,11 +190,21 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		});
 	}
 
-	/** The site pauses or resumes one of its own producers (its microphone button, its camera). */
+	/**
+	 * The site pauses or resumes one of its own producers (its microphone button, its camera). A
+	 * microphone the chair muted stays off until the chair gives the floor or asks to unmute.
+	 */
 	setOwnProducerPaused(participantId: string, producerId: string, paused: boolean): Promise<void> {
 		return this.#queue.push(async () => {
 			const participant = this.#require(participantId);
-			await (paused ? participant.peer.pauseProducer(producerId) : participant.peer.resumeProducer(producerId));
+			if (paused) {
+				await participant.peer.pauseProducer(producerId);
+				return;
+			}
+			if (participant.peer.producerBySource('microphone')?.id === producerId && this.#mutedByChair(participant)) {
+				throw new ForbiddenError('The chair muted this site; ask for the floor to speak');
+			}
+			await participant.peer.resumeProducer(producerId);
 		});
 	}
 
@@ -202,13 +239,14 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			}
 			this.#floorQueue = this.#floorQueue.filter((f) => f.participantId !== targetId);
 			this.#spotlight = targetId;
+			this.#access.muted.delete(accessKey(target));
 			const mic = target.peer.producerBySource('microphone');
 			if (mic?.paused) {
 				await mic.resume();
 			}
 			target.notify('floor:granted', {});
 			this.#changed();
-			await this.#journal.action(chair.userId, 'floor.granted', target.unitId);
+			await this.#journal.action(chair, 'floor.granted', target.unitId);
 		});
 	}
 
@@ -222,7 +260,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			await this.#muteMicrophone(speaker);
 			this.#spotlight = null;
 			this.#changed();
-			await this.#journal.action(chair.userId, 'floor.ended', this.#participants.get(speaker)?.unitId ?? null);
+			await this.#journal.action(chair, 'floor.ended', this.#participants.get(speaker)?.unitId ?? null);
 		});
 	}
 
@@ -232,7 +270,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			const target = this.#require(targetId);
 			await this.#muteMicrophone(targetId);
 			this.#changed();
-			await this.#journal.action(chair.userId, 'site.muted', target.unitId);
+			await this.#journal.action(chair, 'site.muted', target.unitId);
 		});
 	}
 
@@ -246,7 +284,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 				}
 			}
 			this.#changed();
-			await this.#journal.action(chair.userId, 'all.muted', null, `${muted}`);
+			await this.#journal.action(chair, 'all.muted', null, `${muted}`);
 			return muted;
 		});
 	}
@@ -255,8 +293,11 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		return this.#queue.push(async () => {
 			const chair = this.#requireChair(chairId);
 			const target = this.#require(targetId);
+			// The site accepts by turning its microphone on, which the chair's mute no longer blocks.
+			this.#access.muted.delete(accessKey(target));
 			target.notify('chair:unmute-requested', {});
-			await this.#journal.action(chair.userId, 'unmute.requested', target.unitId);
+			this.#changed();
+			await this.#journal.action(chair, 'unmute.requested', target.unitId);
 		});
 	}
 
@@ -267,11 +308,20 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			if (target.id === chair.id) {
 				throw new InvalidStateError('The chair cannot remove itself');
 			}
-			this.#access.removed.add(target.key);
-			this.#access.admitted.delete(target.key);
-			target.notify('room:closed', { reason: 'removed' });
-			await this.#leave(targetId, 'removed');
-			await this.#journal.action(chair.userId, 'site.removed', target.unitId);
+			if (target.chair) {
+				throw new InvalidStateError('The chair cannot be removed');
+			}
+			const key = accessKey(target);
+			this.#access.removed.add(key);
+			this.#access.admitted.delete(key);
+			// Every window of the removed site goes: its link and its operators' accounts are one site.
+			for (const p of [...this.#participants.values()]) {
+				if (accessKey(p) === key) {
+					p.notify('room:closed', { reason: 'removed' });
+					await this.#leave(p.id, 'removed');
+				}
+			}
+			await this.#journal.action(chair, 'site.removed', target.unitId);
 		});
 	}
 
@@ -285,11 +335,11 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 				// Sites inside when the chair locks are in the meeting: a reload or a rejoin after a
 				// media failure brings them back without waiting.
 				for (const p of this.#participants.values()) {
-					this.#access.admitted.add(p.key);
+					this.#access.admitted.add(accessKey(p));
 				}
 			}
 			this.#changed();
-			await this.#journal.action(chair.userId, locked ? 'meeting.locked' : 'meeting.unlocked', null);
+			await this.#journal.action(chair, locked ? 'meeting.locked' : 'meeting.unlocked', null);
 		});
 	}
 
@@ -297,11 +347,11 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		return this.#queue.push(async () => {
 			const chair = this.#requireChair(chairId);
 			const waiting = this.#takeWaiting(waitingId);
-			this.#access.admitted.add(waiting.key);
-			this.#access.removed.delete(waiting.key);
+			this.#access.admitted.add(accessKey(waiting));
+			this.#access.removed.delete(accessKey(waiting));
 			waiting.notify('room:admitted', { meetingId: this.meetingId });
 			this.#changed();
-			await this.#journal.action(chair.userId, 'waiting.admitted', waiting.unitId);
+			await this.#journal.action(chair, 'waiting.admitted', waiting.unitId);
 		});
 	}
 
@@ -311,7 +361,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			const waiting = this.#takeWaiting(waitingId);
 			waiting.notify('room:closed', { reason: 'denied' });
 			this.#changed();
-			await this.#journal.action(chair.userId, 'waiting.denied', waiting.unitId);
+			await this.#journal.action(chair, 'waiting.denied', waiting.unitId);
 		});
 	}
 
@@ -319,7 +369,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 	end(chairId: string): Promise<void> {
 		return this.#queue.push(async () => {
 			const chair = this.#requireChair(chairId);
-			await this.#journal.action(chair.userId, 'meeting.ended', null);
+			await this.#journal.action(chair, 'meeting.ended', null);
 			await this.#end('chair');
 		});
 	}
@@ -340,6 +390,55 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		return this.#queue.push(() => {
 			if (!this.closed && this.size === 0) {
 				this.#close('idle');
+			}
+		});
+	}
+
+	/**
+	 * Sites whose access was taken away (link renewed, unit uninvited, account disabled) leave at
+	 * once, waiting ones included; returns how many connected sites left.
+	 */
+	revoke(matches: (site: Identity) => boolean): Promise<number> {
+		return this.#queue.push(async () => {
+			if (this.closed) {
+				return 0;
+			}
+			let revoked = 0;
+			for (const w of [...this.#waiting.values()]) {
+				if (matches(w)) {
+					this.#waiting.delete(w.id);
+					w.notify('room:closed', { reason: 'revoked' });
+					this.#changed();
+				}
+			}
+			for (const p of [...this.#participants.values()]) {
+				if (matches(p)) {
+					p.notify('room:closed', { reason: 'revoked' });
+					await this.#leave(p.id, 'revoked');
+					revoked += 1;
+				}
+			}
+			return revoked;
+		});
+	}
+
+	/** The meeting was cancelled: everyone leaves (revoked) and the room closes for good. */
+	cancelled(): Promise<void> {
+		return this.#queue.push(async () => {
+			if (this.closed) {
+				return;
+			}
+			try {
+				for (const w of this.#waiting.values()) {
+					w.notify('room:closed', { reason: 'revoked' });
+				}
+				this.#waiting.clear();
+				for (const p of [...this.#participants.values()]) {
+					p.notify('room:closed', { reason: 'revoked' });
+					await this.#leave(p.id, 'revoked');
+				}
+			} finally {
+				this.#close('cancelled');
 			}
 		});
 	}
@@ -373,8 +472,13 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 
 	async #join(identity: Identity, connection: Connection): Promise<JoinResult> {
 		this.#assertOpen();
+		// One window per person (or per link): a second one replaces the first.
 		const key = `${identity.unitId}:${identity.userId ?? 'link'}`;
-		const mustWait = !identity.host && ((this.#locked && !this.#access.admitted.has(key)) || this.#access.removed.has(key));
+		const access = accessKey(identity);
+		// The chair never waits (nobody else could admit anyone). Host-unit staff pass the lock (the
+		// lock keeps out communes, not the organisers) but not a removal.
+		const mustWait =
+			!identity.chair && ((this.#locked && !identity.host && !this.#access.admitted.has(access)) || this.#access.removed.has(access));
 		if (mustWait) {
 			for (const w of [...this.#waiting.values()]) {
 				if (w.key === key) {
@@ -385,7 +489,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 				}
 			}
 			const id = randomUUID();
-			this.#waiting.set(id, { ...identity, id, key, connectionId: connection.id, since: new Date(), notify: connection.notify });
+			this.#waiting.set(id, { ...identity, id, key, connectionId: connection.id, address: connection.address, since: new Date(), notify: connection.notify });
 			this.#changed();
 			return { status: 'waiting', id };
 		}
@@ -412,6 +516,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			id,
 			key,
 			connectionId: connection.id,
+			address: connection.address,
 			joinedAt: new Date(),
 			peer: this.#media.createPeer(id),
 			notify: connection.notify,
@@ -484,15 +589,27 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		return waiting;
 	}
 
+	/**
+	 * The chair's mute: remembered for the site (so its own button, a reload or a rejoin cannot
+	 * undo it) and applied to its microphone if on; true if a microphone was turned off.
+	 */
 	async #muteMicrophone(participantId: string): Promise<boolean> {
 		const participant = this.#participants.get(participantId);
-		const mic = participant?.peer.producerBySource('microphone');
-		if (!participant || !mic || mic.paused) {
+		if (!participant || participant.chair) {
+			return false;
+		}
+		this.#access.muted.add(accessKey(participant));
+		const mic = participant.peer.producerBySource('microphone');
+		if (!mic || mic.paused) {
 			return false;
 		}
 		await mic.pause();
 		participant.notify('chair:muted', {});
 		return true;
+	}
+
+	#mutedByChair(participant: Identity): boolean {
+		return this.#access.muted.has(accessKey(participant));
 	}
 
 	/** Media changes happen outside the queue (mediasoup reports them); they only broadcast and publish. */
@@ -503,6 +620,15 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		};
 		const media = this.#media;
 		media.on('producer-added', (participantId, producer, source) => {
+			const owner = this.#participants.get(participantId);
+			if (owner && source === 'microphone' && !producer.paused && this.#mutedByChair(owner)) {
+				// A site the chair muted came back (reload, rejoin) with its microphone on: off again
+				// before anyone consumes it (consumers are created after the others hear of it).
+				void producer.pause().then(
+					() => owner.notify('chair:muted', {}),
+					(error: unknown) => this.#log.warn({ err: error, meetingId: this.meetingId }, 'could not re-apply the chair mute')
+				);
+			}
 			for (const other of this.#participants.values()) {
 				if (other.id !== participantId) {
 					other.notify('producer:added', { participantId, producerId: producer.id, kind: producer.kind, source });
@@ -596,6 +722,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			spotlight: this.#spotlight,
 			activeSpeaker: this.#activeSpeaker,
 			waiting: withWaiting ? this.#waiting.values() : [],
+			mutedByChair: (p) => this.#mutedByChair(p),
 		});
 	}
 

@@ -25,9 +25,25 @@ const conference: FastifyPluginAsync = async (fastify) => {
 	const lifecycle = new MeetingLifecycle({ registry, repo, log, emptyEndMs, endGraceMs, sweepMs });
 	await lifecycle.start();
 	fastify.io.on('connection', (socket) => registerConferenceHandlers(socket, { registry, meetings }));
+	// Access taken away elsewhere (meetings, accounts) takes effect in the live rooms at once.
+	const unsubscribe = [
+		fastify.accessEvents.on('invitation:revoked', async ({ meetingId, unitId, reason }) => {
+			// A renewed link ends only the sites that came in with a link; the unit's signed-in
+			// operators keep their seats. An uninvited unit loses every site.
+			const count = await registry.revoke(meetingId, (site) => site.unitId === unitId && (reason === 'uninvited' || site.userId === null));
+			log.info({ meetingId, unitId, reason, count }, 'invitation revoked in the live room');
+		}),
+		fastify.accessEvents.on('meeting:cancelled', ({ meetingId }) => registry.cancelled(meetingId)),
+		fastify.accessEvents.on('user:disabled', async ({ userId }) => {
+			await registry.revoke(null, (site) => site.userId === userId);
+		}),
+	];
 	// Sockets are already disconnected (socket-io preClose); the rooms record their sites' leaves
 	// and close before the workers and the database go.
 	fastify.addHook('preClose', async () => {
+		for (const off of unsubscribe) {
+			off();
+		}
 		await lifecycle.close();
 		await registry.closeAll();
 	});

@@ -72,8 +72,9 @@ export class MeetingJournal {
 	 * Logs a chair action after it took effect. A failed write is logged as an error but does not
 	 * turn the chair's (already applied) action into a failure.
 	 */
-	async action(actorUserId: string | null, action: MeetingActionCode, targetUnitId: string | null, detail = ''): Promise<void> {
-		await this.#repo.addAction(this.meetingId, actorUserId, action, targetUnitId, detail, new Date()).catch((error: unknown) => {
+	async action(actor: { userId: string | null; address: string } | null, action: MeetingActionCode, targetUnitId: string | null, detail = ''): Promise<void> {
+		const entry = { actorId: actor?.userId ?? null, address: actor?.address ?? '', action, targetUnitId, detail, at: new Date() };
+		await this.#repo.addAction(this.meetingId, entry).catch((error: unknown) => {
 			this.#log.error({ err: error, meetingId: this.meetingId, action }, 'could not record a chair action');
 		});
 	}

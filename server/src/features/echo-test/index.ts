@@ -1,9 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Peer } from '../../sfu/peer.ts';
-import { registerEchoTestHandlers } from './echo-test.handlers.ts';
+import { echoTestLimits, registerEchoTestHandlers, type EchoTestContext } from './echo-test.handlers.ts';
 
 const echoTest: FastifyPluginAsync = async (fastify) => {
-	const ctx = { workerPool: fastify.workerPool, active: new Set<Peer>(), maxSessions: 50 };
+	const ctx: EchoTestContext = { workerPool: fastify.workerPool, active: new Map<object, string>(), limits: { ...echoTestLimits } };
 	fastify.io.on('connection', (socket) => registerEchoTestHandlers(socket, ctx));
 };
 

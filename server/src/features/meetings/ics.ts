@@ -15,12 +15,27 @@ function stamp(date: Date): string {
 	return `${date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}`;
 }
 
-function escapeText(text: string): string {
-	return text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+// Every line break a calendar program might honour: CRLF, a lone CR or LF, NEL and the Unicode
+// line and paragraph separators.
+const LINE_BREAK = /\r\n|[\r\n\u0085\u2028\u2029]/g;
+// Controls RFC 5545 (3.3.11, TSAFE-CHAR) does not allow in TEXT, C1 included; tab is allowed. Lone
+// surrogates go too: they cannot be encoded as UTF-8.
+// eslint-disable-next-line no-control-regex -- control characters are what is removed
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** A TEXT value (RFC 5545 3.3.11): backslash, semicolon and comma escaped, line breaks as \n. */
+export function escapeText(text: string): string {
+	return text
+		.replace(LINE_BREAK, '\n')
+		.replace(UNSAFE, '')
+		.replace(/\\/g, '\\\\')
+		.replace(/;/g, '\\;')
+		.replace(/,/g, '\\,')
+		.replace(/\n/g, '\\n');
 }
 
 /** Folds a content line at 75 octets without splitting a UTF-8 character (RFC 5545 3.1). */
-function fold(line: string): string {
+export function fold(line: string): string {
 	const out: string[] = [];
 	let current = '';
 	let bytes = 0;

@@ -41,6 +41,21 @@ const detailSelect = {
 	},
 } as const;
 
+/** One line of a meeting's action log: who (and from which address) did what to whom, when. */
+export type MeetingActionRecord = {
+	actorId: string | null;
+	address: string;
+	action: MeetingActionCode;
+	targetUnitId: string | null;
+	detail: string;
+	at: Date;
+};
+
+/** The one writer of the action log, for this repository and the conference's. */
+export async function insertMeetingAction(db: Pick<Database, 'meetingAction'>, meetingId: string, entry: MeetingActionRecord): Promise<void> {
+	await db.meetingAction.create({ data: { meetingId, ...entry }, select: { id: true } });
+}
+
 export type MeetingRecord = NonNullable<Awaited<ReturnType<ReturnType<typeof createMeetingsRepository>['findDetail']>>>;
 
 export function createMeetingsRepository(db: Database) {
@@ -87,28 +102,48 @@ export function createMeetingsRepository(db: Database) {
 			});
 		},
 
-		async update(id: string, fields: { title: string; description: string; location: string; chairId: string; startsAt: Date; endsAt: Date }): Promise<void> {
-			await db.meeting.update({ where: { id }, data: fields, select: { id: true } });
-		},
-
-		async replaceAgenda(meetingId: string, agenda: NewMeeting['agenda']): Promise<void> {
-			await db.$transaction([
-				db.agendaItem.deleteMany({ where: { meetingId } }),
-				...agenda.map((item, position) => db.agendaItem.create({ data: { ...item, meetingId, position }, select: { id: true } })),
-			]);
-		},
-
-		/** Invites new units (fresh), revokes units no longer wanted and re-activates re-added ones, atomically. */
-		async setInvitations(meetingId: string, wantedUnitIds: string[], fresh: NewMeeting['invitations'], now: Date): Promise<void> {
-			const existing = await db.invitation.findMany({ where: { meetingId }, select: { unitId: true, revokedAt: true } });
-			const wanted = new Set(wantedUnitIds);
-			const key = (unitId: string) => ({ meetingId_unitId: { meetingId, unitId } });
-			await db.$transaction([
-				...existing
-					.filter((e) => wanted.has(e.unitId) !== (e.revokedAt === null))
-					.map((e) => db.invitation.update({ where: key(e.unitId), data: { revokedAt: wanted.has(e.unitId) ? null : now }, select: { id: true } })),
-				...fresh.map((f) => db.invitation.create({ data: { ...f, meetingId }, select: { id: true } })),
-			]);
+		/**
+		 * Replaces a scheduled or live meeting's details, agenda and invitations, with its action-log
+		 * lines, in one transaction; false (nothing written) if the meeting is no longer open to change.
+		 * `issued` are fresh links for units invited now or again (a withdrawn unit's row gets the new
+		 * token, so its old link stays dead); the remaining links' expiry follows the new end.
+		 */
+		async replaceMeeting(
+			meetingId: string,
+			change: {
+				fields: { title: string; description: string; location: string; chairId: string; startsAt: Date; endsAt: Date };
+				agenda: NewMeeting['agenda'];
+				issued: NewMeeting['invitations'];
+				withdrawn: string[];
+				linksExpireAt: Date;
+				actions: MeetingActionRecord[];
+				now: Date;
+			}
+		): Promise<boolean> {
+			return db.$transaction(async (tx) => {
+				const { count } = await tx.meeting.updateMany({ where: { id: meetingId, status: { in: ['scheduled', 'live'] } }, data: change.fields });
+				if (count === 0) {
+					return false;
+				}
+				await tx.agendaItem.deleteMany({ where: { meetingId } });
+				for (const [position, item] of change.agenda.entries()) {
+					await tx.agendaItem.create({ data: { ...item, meetingId, position }, select: { id: true } });
+				}
+				await tx.invitation.updateMany({ where: { meetingId, revokedAt: null }, data: { expiresAt: change.linksExpireAt } });
+				await tx.invitation.updateMany({ where: { meetingId, unitId: { in: change.withdrawn }, revokedAt: null }, data: { revokedAt: change.now } });
+				for (const fresh of change.issued) {
+					await tx.invitation.upsert({
+						where: { meetingId_unitId: { meetingId, unitId: fresh.unitId } },
+						create: { ...fresh, meetingId },
+						update: { tokenHash: fresh.tokenHash, expiresAt: fresh.expiresAt, revokedAt: null },
+						select: { id: true },
+					});
+				}
+				for (const entry of change.actions) {
+					await insertMeetingAction(tx, meetingId, entry);
+				}
+				return true;
+			});
 		},
 
 		async renewInvitationToken(meetingId: string, unitId: string, tokenHash: string, expiresAt: Date): Promise<boolean> {
@@ -137,14 +172,14 @@ export function createMeetingsRepository(db: Database) {
 			});
 		},
 
-		async addAction(meetingId: string, actorId: string | null, action: MeetingActionCode, targetUnitId: string | null, detail: string, at: Date): Promise<void> {
-			await db.meetingAction.create({ data: { meetingId, actorId, action, targetUnitId, detail, at }, select: { id: true } });
+		async addAction(meetingId: string, entry: MeetingActionRecord): Promise<void> {
+			await insertMeetingAction(db, meetingId, entry);
 		},
 
 		async listActions(meetingId: string) {
 			return db.meetingAction.findMany({
 				where: { meetingId },
-				select: { action: true, targetUnitId: true, detail: true, at: true, actor: { select: { displayName: true } } },
+				select: { action: true, targetUnitId: true, detail: true, address: true, at: true, actor: { select: { displayName: true } } },
 				orderBy: [{ at: 'asc' }, { id: 'asc' }],
 			});
 		},

@@ -15,6 +15,7 @@ import {
 	MeetingWithLinks,
 } from '#shared/api/meetings.ts';
 import { InvalidPayloadError } from '../../lib/errors.ts';
+import { publicOrigin } from '../../lib/public-origin.ts';
 import { userOf } from '../auth/auth-plugin.ts';
 import { createMeetingsRepository } from './meetings.repository.ts';
 import { createMeetingsService } from './meetings.service.ts';
@@ -34,8 +35,19 @@ function range(query: { from?: string | undefined; to?: string | undefined }): {
 
 const meetingsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 	const repository = createMeetingsRepository(fastify.db);
-	const serviceFor = (request: FastifyRequest) =>
-		createMeetingsService(repository, () => fastify.config.publicUrl ?? `${request.protocol}://${request.host}`);
+	const serviceFor = (request: FastifyRequest) => {
+		// Links use PUBLIC_URL or a trusted Host, never any Host (lib/public-origin.ts). A write is
+		// refused before it changes anything if the links in its answer could not be built.
+		const origin = () => publicOrigin(request, fastify.config);
+		if (request.method !== 'GET') {
+			origin();
+		}
+		return createMeetingsService(repository, {
+			publicUrl: origin,
+			access: fastify.accessEvents,
+			address: request.ip,
+		});
+	};
 
 	fastify.get(
 		'/api/meetings',

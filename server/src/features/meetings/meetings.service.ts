@@ -10,6 +10,7 @@ import type {
 	MeetingSummary,
 	MeetingWithLinks,
 } from '#shared/api/meetings.ts';
+import type { AccessEventBus } from '../../domain/access-events.ts';
 import { ForbiddenError, InvalidPayloadError, InvalidStateError, NotFoundError } from '../../lib/errors.ts';
 import { toIcs, type IcsEvent } from './ics.ts';
 import { canJoin, canManage, canModerate, canSchedule, canView, type MeetingAccess } from './meeting-policy.ts';
@@ -17,6 +18,32 @@ import type { MeetingRecord, MeetingsRepository } from './meetings.repository.ts
 
 /** A join link stays valid until a day after the planned end. */
 const LINK_GRACE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Meetings are planned between these dates: far enough to cover archives typed in late and the
+ * next term's schedule, close enough that a typo (year 20260) is caught rather than stored.
+ */
+const EARLIEST_MEETING = Date.UTC(2000, 0, 1);
+const PLAN_AHEAD_MS = 5 * 366 * 24 * 60 * 60 * 1000;
+
+/** The input as it will be stored: text trimmed, so that blank is blank whatever the spaces. */
+function normalised(input: MeetingInput): MeetingInput {
+	const trimmed = {
+		...input,
+		title: input.title.trim(),
+		description: input.description.trim(),
+		location: input.location.trim(),
+		agenda: input.agenda.map((item) => ({ ...item, title: item.title.trim(), presenter: item.presenter.trim() })),
+	};
+	if (trimmed.title === '') {
+		throw new InvalidPayloadError('title must not be blank');
+	}
+	const blank = trimmed.agenda.findIndex((item) => item.title === '');
+	if (blank >= 0) {
+		throw new InvalidPayloadError(`agenda/${blank}/title must not be blank`);
+	}
+	return trimmed;
+}
 
 export function hashJoinToken(token: string): string {
 	return createHash('sha256').update(token).digest('hex');
@@ -58,7 +85,19 @@ function toDetail(meeting: MeetingRecord, user: User): MeetingDetail {
 
 export type MeetingsService = ReturnType<typeof createMeetingsService>;
 
-export function createMeetingsService(repo: MeetingsRepository, publicUrl: () => string, now: () => Date = () => new Date()) {
+export type MeetingsServiceOptions = {
+	/** Where join links and calendar URLs point; see the HTTP layer for which origins are trusted. */
+	publicUrl: () => string;
+	/** Tells the live rooms about revoked links, uninvited units and cancelled meetings. */
+	access?: AccessEventBus;
+	/** The requester's network address, written to the action log. */
+	address?: string;
+	now?: () => Date;
+};
+
+export function createMeetingsService(repo: MeetingsRepository, options: MeetingsServiceOptions) {
+	const { publicUrl, access, address = '' } = options;
+	const now = options.now ?? ((): Date => new Date());
 	async function load(id: string): Promise<MeetingRecord> {
 		const meeting = await repo.findDetail(id);
 		if (!meeting) {
@@ -90,6 +129,9 @@ export function createMeetingsService(repo: MeetingsRepository, publicUrl: () =>
 	async function validate(user: User, input: MeetingInput): Promise<{ startsAt: Date; endsAt: Date }> {
 		const startsAt = new Date(input.startsAt);
 		const endsAt = new Date(input.endsAt);
+		if (startsAt.getTime() < EARLIEST_MEETING || endsAt.getTime() > now().getTime() + PLAN_AHEAD_MS) {
+			throw new InvalidPayloadError('startsAt and endsAt must lie between the year 2000 and five years from now');
+		}
 		if (!(endsAt > startsAt)) {
 			throw new InvalidPayloadError('endsAt must be after startsAt');
 		}
@@ -139,7 +181,12 @@ export function createMeetingsService(repo: MeetingsRepository, publicUrl: () =>
 
 	/** Appends to the meeting's action log; the code is typed, so a misspelt one does not compile. */
 	async function logAction(meetingId: string, actorId: string, action: MeetingActionCode, targetUnitId: string | null = null, detail = ''): Promise<void> {
-		await repo.addAction(meetingId, actorId, action, targetUnitId, detail, now());
+		await repo.addAction(meetingId, { actorId, address, action, targetUnitId, detail, at: now() });
+	}
+
+	function linksOf(meeting: MeetingRecord, issued: { token: string; invitation: { unitId: string } }[]): JoinLink[] {
+		const names = new Map(meeting.invitations.map((i) => [i.unitId, i.unit.name]));
+		return issued.map(({ token, invitation }) => ({ unitId: invitation.unitId, unitName: names.get(invitation.unitId) ?? '', url: joinUrl(token) }));
 	}
 
 	return {
@@ -163,14 +210,15 @@ export function createMeetingsService(repo: MeetingsRepository, publicUrl: () =>
 			return toDetail(await loadVisible(user, id), user);
 		},
 
-		async create(user: User, input: MeetingInput): Promise<MeetingWithLinks> {
+		async create(user: User, raw: MeetingInput): Promise<MeetingWithLinks> {
 			if (!canSchedule(user, user.unit.id) || user.unit.kind !== 'district') {
 				throw new ForbiddenError('Only a district administrator schedules meetings');
 			}
+			const input = normalised(raw);
 			const { startsAt, endsAt } = await validate(user, input);
 			const invites = input.invitedUnitIds.map((unitId) => newInvitation(unitId, endsAt));
 			const id = await repo.create({
-				title: input.title.trim(),
+				title: input.title,
 				description: input.description,
 				location: input.location,
 				hostUnitId: user.unit.id,
@@ -183,28 +231,45 @@ export function createMeetingsService(repo: MeetingsRepository, publicUrl: () =>
 			});
 			const meeting = await load(id);
 			await logAction(id, user.id, 'meeting.created');
-			const names = new Map(meeting.invitations.map((i) => [i.unitId, i.unit.name]));
-			return {
-				meeting: toDetail(meeting, user),
-				joinLinks: invites.map(({ token, invitation }) => ({ unitId: invitation.unitId, unitName: names.get(invitation.unitId) ?? '', url: joinUrl(token) })),
-			};
+			return { meeting: toDetail(meeting, user), joinLinks: linksOf(meeting, invites) };
 		},
 
-		async update(user: User, id: string, input: MeetingInput): Promise<MeetingWithLinks> {
+		/**
+		 * Replaces the meeting's details, agenda and invitations in one transaction (all or
+		 * nothing, with its action-log lines). Units invited now, or invited again after being
+		 * withdrawn, get a fresh link: a withdrawn link never works again. Units withdrawn leave the
+		 * live room once the change is stored.
+		 */
+		async update(user: User, id: string, raw: MeetingInput): Promise<MeetingWithLinks> {
 			const before = await loadManaged(user, id);
+			const input = normalised(raw);
 			const { startsAt, endsAt } = await validate(user, input);
-			const known = new Set(before.invitations.map((i) => i.unitId));
-			const fresh = input.invitedUnitIds.filter((unitId) => !known.has(unitId)).map((unitId) => newInvitation(unitId, endsAt));
-			await repo.update(id, { title: input.title.trim(), description: input.description, location: input.location, chairId: input.chairId, startsAt, endsAt });
-			await repo.replaceAgenda(id, input.agenda);
-			await repo.setInvitations(id, input.invitedUnitIds, fresh.map((f) => f.invitation), now());
-			await logAction(id, user.id, 'meeting.updated');
+			const active = new Set(before.invitations.filter((i) => i.revokedAt === null).map((i) => i.unitId));
+			const wanted = new Set(input.invitedUnitIds);
+			const issued = input.invitedUnitIds.filter((unitId) => !active.has(unitId)).map((unitId) => newInvitation(unitId, endsAt));
+			const withdrawn = [...active].filter((unitId) => !wanted.has(unitId));
+			const at = now();
+			const actionLog = [
+				{ actorId: user.id, address, action: 'meeting.updated' as const, targetUnitId: null, detail: '', at },
+				...withdrawn.map((unitId) => ({ actorId: user.id, address, action: 'invitation.revoked' as const, targetUnitId: unitId, detail: '', at })),
+			];
+			const stored = await repo.replaceMeeting(id, {
+				fields: { title: input.title, description: input.description, location: input.location, chairId: input.chairId, startsAt, endsAt },
+				agenda: input.agenda,
+				issued: issued.map((i) => i.invitation),
+				withdrawn,
+				linksExpireAt: new Date(endsAt.getTime() + LINK_GRACE_MS),
+				actions: actionLog,
+				now: at,
+			});
+			if (!stored) {
+				throw new InvalidStateError('The meeting ended or was cancelled meanwhile');
+			}
+			for (const unitId of withdrawn) {
+				await access?.publish('invitation:revoked', { meetingId: id, unitId, reason: 'uninvited' });
+			}
 			const meeting = await load(id);
-			const names = new Map(meeting.invitations.map((i) => [i.unitId, i.unit.name]));
-			return {
-				meeting: toDetail(meeting, user),
-				joinLinks: fresh.map(({ token, invitation }) => ({ unitId: invitation.unitId, unitName: names.get(invitation.unitId) ?? '', url: joinUrl(token) })),
-			};
+			return { meeting: toDetail(meeting, user), joinLinks: linksOf(meeting, issued) };
 		},
 
 		async cancel(user: User, id: string): Promise<MeetingDetail> {
@@ -214,6 +279,8 @@ export function createMeetingsService(repo: MeetingsRepository, publicUrl: () =>
 				throw new InvalidStateError('The meeting is live; the chair ends it from the room');
 			}
 			await logAction(id, user.id, 'meeting.cancelled');
+			// Communes may already sit in the room, waiting for the host.
+			await access?.publish('meeting:cancelled', { meetingId: id });
 			return toDetail(await load(id), user);
 		},
 
@@ -224,8 +291,11 @@ export function createMeetingsService(repo: MeetingsRepository, publicUrl: () =>
 				throw new NotFoundError(`Unit ${unitId} is not invited`);
 			}
 			const { token, invitation: fresh } = newInvitation(unitId, meeting.endsAt);
-			await repo.renewInvitationToken(id, unitId, fresh.tokenHash, fresh.expiresAt);
+			if (!(await repo.renewInvitationToken(id, unitId, fresh.tokenHash, fresh.expiresAt))) {
+				throw new NotFoundError(`Unit ${unitId} is not invited`);
+			}
 			await logAction(id, user.id, 'invitation.renewed', unitId);
+			await access?.publish('invitation:revoked', { meetingId: id, unitId, reason: 'renewed' });
 			return { unitId, unitName: invitation.unit.name, url: joinUrl(token) };
 		},
 
@@ -241,7 +311,7 @@ export function createMeetingsService(repo: MeetingsRepository, publicUrl: () =>
 				throw new ForbiddenError('The action log is for the host unit');
 			}
 			const rows = await repo.listActions(id);
-			return rows.map((r) => ({ action: r.action, actor: r.actor?.displayName ?? null, targetUnitId: r.targetUnitId, detail: r.detail, at: r.at.toISOString() }));
+			return rows.map((r) => ({ action: r.action, actor: r.actor?.displayName ?? null, targetUnitId: r.targetUnitId, detail: r.detail, address: r.address, at: r.at.toISOString() }));
 		},
 
 		async meetingIcs(user: User, id: string): Promise<string> {
