@@ -29,7 +29,7 @@ export function buildServer() {
 			join(ROOT, 'server', 'src', 'server.ts'),
 			'--bundle',
 			'--platform=node',
-			'--target=node20',
+			'--target=node24',
 			'--format=esm',
 			'--packages=external',
 			'--sourcemap',

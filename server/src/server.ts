@@ -16,6 +16,11 @@ async function main(): Promise<void> {
 		throw error;
 	}
 	const app = await buildApp(config);
+	if (config.publicUrl?.startsWith('https:') && config.trustProxy === false) {
+		// Almost always a TLS proxy in front that nobody named: every client then shares the proxy's
+		// address (per-address limits become whole-service limits) and cookies are not marked Secure.
+		app.log.warn('PUBLIC_URL is https but TRUST_PROXY is not set: name the reverse proxy (README, "Running behind a reverse proxy")');
+	}
 	closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
 		if (err) {
 			app.log.error({ err }, 'fatal error; shutting down');

@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { LoginInput, Session, User } from '#shared/api/auth.ts';
 import { api, ApiError, setCsrfToken } from '../api/http.ts';
-import { publishSocketCredentials, setSessionRefresher } from './socket-credentials.ts';
+import { publishSocketCredentials, setSessionRefresher, socketCredentials } from './socket-credentials.ts';
 
 type SessionState = {
 	user: User | null;
@@ -35,8 +35,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 				apply(null);
 			} else {
 				console.warn('session check failed', error);
-				// The socket still connects (anonymous if the cookie's session needs the token).
-				publishSocketCredentials({ ready: true, csrfToken: '' });
+				// A network blip says nothing about the session: keep what the socket had (the first
+				// time that is nothing, and the socket connects anonymous until the next check).
+				publishSocketCredentials({ ready: true, csrfToken: socketCredentials().csrfToken });
 			}
 		}
 	}, [apply]);

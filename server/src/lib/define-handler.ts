@@ -107,12 +107,27 @@ export function onDisconnect(socket: AppSocket, task: () => Promise<void> | void
 	});
 }
 
+/** How long a caller waits for a disconnected socket's pending work (settleSocket). */
+const SETTLE_TIMEOUT_MS = 5000;
+
 /**
  * Resolves once the requests and disconnect cleanup this socket queued so far have finished. Never
  * await it from inside one of the socket's own requests: that request is in the queue it waits for.
  */
-export async function settleSocket(socket: AppSocket): Promise<void> {
-	await queues.get(socket)?.drain();
+export async function settleSocket(socket: AppSocket, timeoutMs = SETTLE_TIMEOUT_MS): Promise<void> {
+	const queue = queues.get(socket);
+	if (!queue) {
+		return;
+	}
+	// Bounded: a request stuck on a worker that never answers must not hold a sign-out forever.
+	let timer: NodeJS.Timeout | undefined;
+	const late = new Promise<void>((resolve) => {
+		timer = setTimeout(() => {
+			socket.data.log.warn({ timeoutMs }, 'socket cleanup still pending; carrying on');
+			resolve();
+		}, timeoutMs);
+	});
+	await Promise.race([queue.drain(), late]).finally(() => clearTimeout(timer));
 }
 
 /** Resolves once every socket's requests and disconnect cleanups received so far have finished. */

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import proxyAddr from '@fastify/proxy-addr';
 import type { Config } from '../config/env.ts';
+import { requestOrigin } from './public-origin.ts';
 
 /**
  * What the check needs of a request. A Fastify request fits as it is (its protocol and host honour
@@ -38,7 +39,9 @@ export function allowedOrigin(request: RequestLike, config: Pick<Config, 'public
 	if (origin === null) {
 		return false;
 	}
-	const own = config.publicUrl ?? (request.host ? normalise(`${request.protocol}://${request.host}`) : null);
+	// Without PUBLIC_URL, the origin the page was served on (requestOrigin, shared with the links).
+	const served = request.host ? requestOrigin({ protocol: request.protocol, host: request.host }) : null;
+	const own = config.publicUrl ?? (served === null ? null : normalise(served));
 	return origin === own || config.allowedOrigins.includes(origin);
 }
 

@@ -9,8 +9,12 @@ export * from './ack.ts';
 export { Direction, Kind, Source } from './media.ts';
 export type { ParticipantView, RoomSnapshot } from './room.ts';
 
-/** Sent in the socket.io handshake `auth`; the server refuses other versions. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Sent in the socket.io handshake `auth`; the server refuses other versions, so a page left open
+ * across an upgrade is told to reload. 2: csrfToken in the handshake, `mutedByChair`, close reason
+ * `revoked`.
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** Every client→server event: a request schema and the schema of its ack data. */
 export const clientRequests = { ...mediaRequests, ...echoTestRequests, ...roomRequests };

@@ -74,7 +74,8 @@ describe('security audit log', () => {
 		]);
 		const [logout, enabled, disabled, , password, failure, signIn] = events;
 		expect(signIn).toMatchObject({ actor: { id: thukyId, username: 'thuky' }, unitId: 'song-lo', address: '10.20.30.40', username: '' });
-		expect(failure).toMatchObject({ actor: null, unitId: null, username: 'ThuKy', address: '10.20.30.41' });
+		// Nobody signed in, but the typed name is an account of the district: the district's business.
+		expect(failure).toMatchObject({ actor: null, unitId: 'song-lo', username: 'ThuKy', address: '10.20.30.41' });
 		expect(password).toMatchObject({ actor: { id: thukyId }, address: '10.20.30.40' });
 		expect(JSON.parse(password!.detail)).toEqual({ otherSessionsEnded: 0 });
 		expect(disabled).toMatchObject({ actor: { username: 'admin' }, unitId: 'song-lo', address: '10.0.0.9' });
@@ -127,10 +128,16 @@ describe('security audit log', () => {
 		expect((await signIn('xuanloi')).statusCode).toBe(200);
 		const otherHeaders = { cookie: `giaoban_session=${otherAdmin.cookies.find((c) => c.name === 'giaoban_session')!.value}` };
 
+		const nobody = await running.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'khong-co-ai', password: 'x' }, remoteAddress: '10.20.31.2' });
+		expect(nobody.statusCode).toBe(401);
 		const theirs = await all(otherHeaders);
 		expect(theirs.filter((e) => e.action === 'auth.login').map((e) => e.actor?.username).sort()).toEqual(['admin-lt', 'xuanloi']);
-		// Failed sign-ins belong to no unit: every administrator sees them.
-		expect(theirs.some((e) => e.action === 'auth.login_failed')).toBe(true);
+		// A failed sign-in for another district's account is not theirs to see; one for a name that
+		// is nobody's account belongs to no unit, and every administrator sees it.
+		const failures = theirs.filter((e) => e.action === 'auth.login_failed');
+		expect(failures.map((e) => e.username)).toContain('khong-co-ai');
+		expect(failures.filter((e) => e.unitId !== null)).toEqual([]);
+		expect((await all()).filter((e) => e.action === 'auth.login_failed' && e.username === 'ThuKy')).toHaveLength(1);
 		const ours = await all();
 		expect(ours.some((e) => e.unitId === 'lap-thach' || e.unitId === 'xuan-loi')).toBe(false);
 		expect(ours.some((e) => e.actor?.username === 'hailuu')).toBe(true);

@@ -45,8 +45,9 @@ export function createAccountsService({ users, endSessionsOf, events }: Accounts
 			}
 			// Stored first: from here on no session of the account resolves, whatever the subscribers do.
 			await users.setDisabled(account.id, true);
-			const sessionsEnded = await endSessionsOf(account.id, 'disabled');
+			// Its sites leave the live rooms first (recorded as revoked), then its sockets close.
 			await events.publish('user:disabled', { userId: account.id });
+			const sessionsEnded = await endSessionsOf(account.id, 'disabled');
 			return { account: toAccount({ ...account, disabled: true }), sessionsEnded };
 		},
 

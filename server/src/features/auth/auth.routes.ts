@@ -26,7 +26,10 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 			} catch (error) {
 				if (error instanceof UnauthorizedError) {
 					request.log.warn({ username }, 'login failed');
-					await fastify.audit.record('auth.login_failed', { username, address: request.ip });
+					// Shown to the administrators of the account's unit (and its parent); a username
+					// that names no account is shown to every administrator.
+					const unitId = await fastify.auth.unitOfUsername(username);
+					await fastify.audit.record('auth.login_failed', { username, address: request.ip, ...(unitId ? { unitId } : {}) });
 				}
 				throw error;
 			}

@@ -58,6 +58,11 @@ export function createAuthService({ users, sessions, events, now = () => new Dat
 
 	return {
 		/** Checks the password and opens a session; the raw token goes only into the cookie. */
+		/** The unit of the account a typed username names, if any: a failed sign-in is that unit's business. */
+		async unitOfUsername(username: string): Promise<string | null> {
+			return (await users.findForLogin(username.trim().toLowerCase()))?.unit.id ?? null;
+		},
+
 		async login(username: string, password: string): Promise<{ token: string; csrfToken: string; user: User }> {
 			const found = await users.findForLogin(username.trim().toLowerCase());
 			const valid = await verifyPassword(password, found?.passwordHash ?? DUMMY_HASH);

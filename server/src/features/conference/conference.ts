@@ -624,10 +624,17 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			if (owner && source === 'microphone' && !producer.paused && this.#mutedByChair(owner)) {
 				// A site the chair muted came back (reload, rejoin) with its microphone on: off again
 				// before anyone consumes it (consumers are created after the others hear of it).
-				void producer.pause().then(
-					() => owner.notify('chair:muted', {}),
-					(error: unknown) => this.#log.warn({ err: error, meetingId: this.meetingId }, 'could not re-apply the chair mute')
-				);
+				void producer
+					.pause()
+					.then(async () => {
+						// The chair may have given the floor (or asked to unmute) while this was on its way.
+						if (this.#mutedByChair(owner)) {
+							owner.notify('chair:muted', {});
+						} else if (!producer.closed) {
+							await producer.resume();
+						}
+					})
+					.catch((error: unknown) => this.#log.warn({ err: error, meetingId: this.meetingId }, 'could not re-apply the chair mute'));
 			}
 			for (const other of this.#participants.values()) {
 				if (other.id !== participantId) {

@@ -244,6 +244,10 @@ export function createMeetingsService(repo: MeetingsRepository, options: Meeting
 			const before = await loadManaged(user, id);
 			const input = normalised(raw);
 			const { startsAt, endsAt } = await validate(user, input);
+			if (before.status === 'live' && input.chairId !== before.chair?.id) {
+				// Chair rights are fixed when the chair's site joins; a new chair mid-meeting would make two.
+				throw new InvalidStateError('The chair cannot change while the meeting is live');
+			}
 			const active = new Set(before.invitations.filter((i) => i.revokedAt === null).map((i) => i.unitId));
 			const wanted = new Set(input.invitedUnitIds);
 			const issued = input.invitedUnitIds.filter((unitId) => !active.has(unitId)).map((unitId) => newInvitation(unitId, endsAt));
@@ -278,9 +282,13 @@ export function createMeetingsService(repo: MeetingsRepository, options: Meeting
 			if (meeting.status === 'live' || !(await repo.cancelUnlessLive(id))) {
 				throw new InvalidStateError('The meeting is live; the chair ends it from the room');
 			}
-			await logAction(id, user.id, 'meeting.cancelled');
-			// Communes may already sit in the room, waiting for the host.
-			await access?.publish('meeting:cancelled', { meetingId: id });
+			// Communes may already sit in the room, waiting for the host. Told even if the log line
+			// fails: the cancellation is stored.
+			try {
+				await logAction(id, user.id, 'meeting.cancelled');
+			} finally {
+				await access?.publish('meeting:cancelled', { meetingId: id });
+			}
 			return toDetail(await load(id), user);
 		},
 
@@ -294,8 +302,11 @@ export function createMeetingsService(repo: MeetingsRepository, options: Meeting
 			if (!(await repo.renewInvitationToken(id, unitId, fresh.tokenHash, fresh.expiresAt))) {
 				throw new NotFoundError(`Unit ${unitId} is not invited`);
 			}
-			await logAction(id, user.id, 'invitation.renewed', unitId);
-			await access?.publish('invitation:revoked', { meetingId: id, unitId, reason: 'renewed' });
+			try {
+				await logAction(id, user.id, 'invitation.renewed', unitId);
+			} finally {
+				await access?.publish('invitation:revoked', { meetingId: id, unitId, reason: 'renewed' });
+			}
 			return { unitId, unitName: invitation.unit.name, url: joinUrl(token) };
 		},
 
