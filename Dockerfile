@@ -1,7 +1,7 @@
 # GiaoBan container image. Not built on the development machines (they have no Docker engine):
 # keep it in step with scripts/setup/, which it runs unchanged.
 
-# --- build: Debian's build packages, npm ci, the mediasoup worker, Prisma client, client + server bundles
+# --- build: Debian's build packages, npm ci, the mediasoup worker, whisper.cpp, Prisma client, client + server bundles
 FROM node:24-bookworm AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -15,10 +15,10 @@ COPY client ./client
 RUN node scripts/setup/index.mjs --for=build \
  && npm prune --omit=dev --no-audit --no-fund
 
-# --- runtime: only the shared libraries the worker links against, non-root user
+# --- runtime: only the shared libraries the worker and whisper-cli (OpenMP) link against, ffmpeg, non-root user
 FROM node:24-bookworm-slim AS runtime
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libssl3 libuv1 libusrsctp2 libabsl20220623 ca-certificates \
+ && apt-get install -y --no-install-recommends libssl3 libuv1 libusrsctp2 libabsl20220623 libgomp1 ffmpeg ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production DATA_DIR=/data PORT=8080 RTC_PORT=40000
@@ -28,6 +28,8 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/scripts ./scripts
 COPY --from=build /app/server/src/config/database-file.ts ./server/src/config/database-file.ts
+# whisper-cli is built for the build machine's CPU (GGML_NATIVE): build the image where it runs.
+COPY --from=build /app/.cache/whisper/1.9.1 ./.cache/whisper/1.9.1
 RUN mkdir -p /data /app/.cache && chown node:node /data /app/.cache
 USER node
 VOLUME ["/data"]

@@ -2,8 +2,9 @@
 import { execFileSync } from 'node:child_process';
 import { run, SetupError } from './steps.mjs';
 
-/** Needed to build the mediasoup worker from source (see scripts/mediasoup-worker). */
+/** Needed to build the mediasoup worker (meson, ninja, libraries) and whisper.cpp (cmake) from source. */
 export const BUILD_PACKAGES = [
+	'cmake',
 	'meson',
 	'ninja-build',
 	'pkg-config',
@@ -14,11 +15,17 @@ export const BUILD_PACKAGES = [
 	'nlohmann-json3-dev',
 ];
 
-/** Needed by tests and at run time (headless browser tests, fonts for documents). */
-export const RUNTIME_PACKAGES = ['chromium', 'fonts-liberation2', 'ca-certificates'];
+/**
+ * Needed by tests and at run time (headless browser tests, fonts for documents; ffmpeg records
+ * meetings and turns recordings into the 16 kHz WAV whisper.cpp reads).
+ */
+export const RUNTIME_PACKAGES = ['chromium', 'fonts-liberation2', 'ca-certificates', 'ffmpeg'];
 
-/** Needed by tests only: `ip` for the network-namespace tests that cut a site's media path. */
-export const TEST_PACKAGES = ['iproute2'];
+/**
+ * Needed by tests only: `ip` for the network-namespace tests that cut a site's media path;
+ * espeak-ng speaks the Vietnamese sentences the transcription tests feed whisper.cpp.
+ */
+export const TEST_PACKAGES = ['iproute2', 'espeak-ng'];
 
 export function missingPackages(packages) {
 	return packages.filter((pkg) => {

@@ -13,6 +13,7 @@ import { ensureNodeRuntime } from './node-runtime.mjs';
 import { ensureNpmDependencies } from './npm-deps.mjs';
 import { ensurePrismaClient, migrateDatabase } from './prisma.mjs';
 import { handOver, log, ROOT, SetupError } from './steps.mjs';
+import { ensureWhisper } from './whisper.mjs';
 
 const option = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const mode = option('for') ?? 'start';
@@ -23,6 +24,7 @@ const steps = [
 	['Debian packages', () => ensureDebianPackages([...BUILD_PACKAGES, ...RUNTIME_PACKAGES, ...(mode === 'test' ? TEST_PACKAGES : [])])],
 	['npm dependencies', ensureNpmDependencies],
 	['mediasoup worker', ensureMediasoupWorker],
+	['whisper.cpp', ensureWhisper],
 	['Prisma client', ensurePrismaClient],
 	...(mode === 'start' ? [['database', migrateDatabase]] : []),
 	['web client', buildClient],

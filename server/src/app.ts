@@ -20,6 +20,7 @@ import attachments from './features/attachments/index.ts';
 import demoData from './features/demo-data/index.ts';
 import echoTest from './features/echo-test/index.ts';
 import health from './features/health/index.ts';
+import jobs from './features/jobs/index.ts';
 import media from './features/media/index.ts';
 import units from './features/units/index.ts';
 import webClient from './features/web-client/index.ts';
@@ -91,6 +92,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 	await app.register(authPlugin);
 	// App-wide (fastify.audit) for the features below that record security events.
 	await app.register(audit);
+	// App-wide (fastify.jobs): the durable background job queue, for the features below to use.
+	await app.register(jobs);
 
 	await app.register(demoData);
 	await app.register(health);

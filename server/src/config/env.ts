@@ -1,7 +1,9 @@
 import { availableParallelism, networkInterfaces } from 'node:os';
 import { isIP } from 'node:net';
+import { resolve } from 'node:path';
 import { ConfigError } from '../lib/errors.ts';
 import { databaseFile } from './database-file.ts';
+import { setupWhisperCli } from './paths.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const WORKER_LOG_LEVELS = ['debug', 'warn', 'error', 'none'] as const;
@@ -250,6 +252,37 @@ export const variables = {
 		defaultText: 'FULL',
 		parse: oneOf(SYNCHRONOUS, 'FULL'),
 	},
+	WHISPER_CLI: {
+		description: 'The whisper.cpp command-line program that transcribes recordings',
+		defaultText: '.cache/whisper/1.9.1/bin/whisper-cli (built by the setup)',
+		parse: (raw, env) => resolve(given(raw) ?? setupWhisperCli(env)),
+	},
+	WHISPER_MODEL: {
+		description: 'whisper.cpp ggml model file (e.g. PhoWhisper-small converted to ggml)',
+		defaultText: '(none: transcription answers that no model is configured)',
+		// Resolved now: the path means the same whatever the process's working directory becomes.
+		parse: (raw) => {
+			const value = given(raw);
+			return value === undefined ? null : resolve(value);
+		},
+	},
+	WHISPER_THREADS: {
+		description: 'Threads one transcription uses (it runs at the lowest CPU priority)',
+		defaultText: '2',
+		parse: integer(1, 64, () => 2),
+	},
+	WHISPER_LANGUAGE: {
+		description: 'Spoken language given to whisper.cpp (forced, never detected: PhoWhisper is a Vietnamese fine-tune)',
+		defaultText: 'vi',
+		parse: (raw) => {
+			const value = given(raw) ?? 'vi';
+			// whisper-cli exits 0 without a result on a language it does not know, so the shape is checked here.
+			if (!/^[a-z]{2,3}$/.test(value)) {
+				throw new Error('must be a whisper.cpp language code such as vi or en');
+			}
+			return value;
+		},
+	},
 } satisfies Record<string, Variable<unknown>>;
 
 type Variables = typeof variables;
@@ -274,6 +307,7 @@ export type Config = {
 	attachmentMaxBytes: number;
 	meetings: { emptyEndMs: number; endGraceMs: number };
 	sqliteSynchronous: ReturnType<Variables['SQLITE_SYNCHRONOUS']['parse']>;
+	transcription: { whisperCli: string; model: string | null; threads: number; language: string };
 };
 
 /** Reads and validates the configuration; throws ConfigError naming every bad variable. */
@@ -310,6 +344,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			endGraceMs: Math.round(read('MEETING_END_GRACE_MINUTES') * 60_000),
 		},
 		sqliteSynchronous: read('SQLITE_SYNCHRONOUS'),
+		transcription: {
+			whisperCli: read('WHISPER_CLI'),
+			model: read('WHISPER_MODEL'),
+			threads: read('WHISPER_THREADS'),
+			language: read('WHISPER_LANGUAGE'),
+		},
 	};
 	if (problems.length > 0) {
 		throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);

@@ -20,8 +20,17 @@ function findRoot(): string {
 
 const root = findRoot();
 
+/** The whisper.cpp the setup builds (PINNED_WHISPER in scripts/setup/whisper.mjs; a unit test compares). */
+export const WHISPER_CPP_VERSION = '1.9.1';
+
 export const paths = {
 	root,
 	clientDist: join(root, 'dist', 'client'),
 	migrations: join(root, 'prisma', 'migrations'),
 } as const;
+
+/** Where the setup installs whisper-cli: under .cache, or GIAOBAN_CACHE_DIR as in scripts/setup/steps.mjs. */
+export function setupWhisperCli(env: NodeJS.ProcessEnv = process.env): string {
+	const cache = env['GIAOBAN_CACHE_DIR'] ?? join(root, '.cache');
+	return join(cache, 'whisper', WHISPER_CPP_VERSION, 'bin', 'whisper-cli');
+}

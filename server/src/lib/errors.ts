@@ -65,3 +65,25 @@ export class ConfigError extends Error {
 		this.name = 'ConfigError';
 	}
 }
+
+/**
+ * An external program (ffmpeg, whisper.cpp) that ended with a non-zero exit code or a signal. Not
+ * an AppError: a background job records the message, no client request sees it.
+ */
+export class ProgramFailedError extends Error {
+	readonly program: string;
+	readonly exitCode: number | null;
+	readonly signal: string | null;
+	readonly stderrTail: string;
+
+	constructor(program: string, exitCode: number | null, signal: string | null, stderrTail: string) {
+		const how = exitCode === null ? `was killed by ${signal ?? 'a signal'}` : `exited with code ${exitCode}`;
+		const tail = stderrTail.trim();
+		super(`${program} ${how}${tail ? `: ${tail.slice(-500)}` : ''}`);
+		this.name = 'ProgramFailedError';
+		this.program = program;
+		this.exitCode = exitCode;
+		this.signal = signal;
+		this.stderrTail = stderrTail;
+	}
+}

@@ -1,0 +1,137 @@
+import type { Consumer, PlainTransport, Producer, Router } from 'mediasoup/node/lib/types.js';
+import { TypedEmitter } from '../../lib/typed-emitter.ts';
+import type { PortPool } from './port-pool.ts';
+import { recordingSdp, type SdpTrack } from './recording-sdp.ts';
+import { SegmentRecorder, type ClosedSegment, type RecorderExit } from './segment-recorder.ts';
+
+/**
+ * The spatial layer recorded from a simulcast camera: 640×360 (layer 1 of the three the client
+ * sends) is what the downloadable video is made at, at a third of the top layer's bits.
+ */
+const RECORDED_SPATIAL_LAYER = 1;
+
+export type SiteRecorderOptions = {
+	router: Router;
+	/** The site's microphone and/or camera, at most one of each. */
+	producers: Producer[];
+	pool: PortPool;
+	dir: string;
+	prefix: string;
+	segmentSeconds: number;
+	ffmpegPath?: string;
+};
+
+export type SiteRecorderEvents = {
+	segment: [ClosedSegment & { sequence: number }];
+	/** ffmpeg ended by itself (crashed, killed, input timed out): the run is over. */
+	failed: [RecorderExit];
+};
+
+type Track = { transport: PlainTransport; consumer: Consumer; port: number };
+
+/**
+ * One recorder run for one site: a PlainTransport and a paused consumer per track on the loopback,
+ * one ffmpeg receiving them all (audio and video in one SDP, so RTCP keeps them aligned). Media is
+ * let through only once ffmpeg listens; video gets a keyframe then and every segment, because
+ * ffmpeg never asks for one and a segment can only start on one. `close()` is idempotent.
+ */
+export class SiteRecorder extends TypedEmitter<SiteRecorderEvents> {
+	readonly hasAudio: boolean;
+	readonly hasVideo: boolean;
+	readonly #pool: PortPool;
+	readonly #tracks: Track[];
+	readonly #recorder: SegmentRecorder;
+	readonly #keyframes: NodeJS.Timeout | undefined;
+	#sequence = 0;
+	#closing: Promise<void> | undefined;
+
+	private constructor(options: SiteRecorderOptions, tracks: Track[], recorder: SegmentRecorder) {
+		super();
+		this.#pool = options.pool;
+		this.#tracks = tracks;
+		this.#recorder = recorder;
+		this.hasAudio = tracks.some((t) => t.consumer.kind === 'audio');
+		this.hasVideo = tracks.some((t) => t.consumer.kind === 'video');
+		recorder.on('segment', (segment) => this.safeEmit('segment', { ...segment, sequence: this.#sequence++ }));
+		recorder.on('exit', (exit) => {
+			if (!this.#closing) {
+				this.safeEmit('failed', exit);
+				void this.close();
+			}
+		});
+		if (this.hasVideo) {
+			this.#keyframes = setInterval(() => this.#requestKeyFrames(), options.segmentSeconds * 1000);
+			this.#keyframes.unref();
+		}
+	}
+
+	/** Creates the transports and consumers, starts ffmpeg, and lets the media through. */
+	static async start(options: SiteRecorderOptions): Promise<SiteRecorder> {
+		const tracks: Track[] = [];
+		try {
+			for (const producer of options.producers) {
+				const port = options.pool.take();
+				const transport = await options.router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: false, comedia: false });
+				tracks.push({ transport, port, consumer: undefined as unknown as Consumer });
+				await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });
+				const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: options.router.rtpCapabilities, paused: true });
+				tracks[tracks.length - 1]!.consumer = consumer;
+				if (consumer.type === 'simulcast') {
+					await consumer.setPreferredLayers({ spatialLayer: RECORDED_SPATIAL_LAYER, temporalLayer: 2 });
+				}
+			}
+			const sdpTracks: SdpTrack[] = tracks.map((t) => ({ kind: t.consumer.kind, rtpParameters: t.consumer.rtpParameters, port: t.port }));
+			const recorder = await SegmentRecorder.start({
+				sdp: recordingSdp(sdpTracks),
+				dir: options.dir,
+				prefix: options.prefix,
+				segmentSeconds: options.segmentSeconds,
+				...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
+				waitForPort: tracks[0]!.port,
+			});
+			const site = new SiteRecorder(options, tracks, recorder);
+			for (const track of tracks) {
+				// Resuming a video consumer makes mediasoup ask the sender for a keyframe.
+				await track.consumer.resume();
+			}
+			return site;
+		} catch (error) {
+			for (const track of tracks) {
+				track.transport.close();
+				options.pool.release(track.port);
+			}
+			throw error;
+		}
+	}
+
+	get exited(): Promise<RecorderExit> {
+		return this.#recorder.exited;
+	}
+
+	get pid(): number | undefined {
+		return this.#recorder.pid;
+	}
+
+	/** Stops the run: ffmpeg closes its last segment (reported before this resolves), transports go. */
+	close(): Promise<void> {
+		this.#closing ??= (async () => {
+			clearInterval(this.#keyframes);
+			// Media keeps flowing until ffmpeg has gone: a SIGINT is acted on between packets, so
+			// it then ends at once and closes its last segment cleanly.
+			await this.#recorder.stop();
+			for (const track of this.#tracks) {
+				track.transport.close();
+				this.#pool.release(track.port);
+			}
+		})();
+		return this.#closing;
+	}
+
+	#requestKeyFrames(): void {
+		for (const track of this.#tracks) {
+			if (track.consumer.kind === 'video' && !track.consumer.closed) {
+				track.consumer.requestKeyFrame().catch(() => undefined);
+			}
+		}
+	}
+}
