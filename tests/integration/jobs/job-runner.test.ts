@@ -186,6 +186,8 @@ describe('JobRunner', () => {
 		runner.register('k', async (_job, { signal }) => {
 			await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 			aborted.push(signal.reason);
+			// Stopped, not finished: a handler says so by throwing (returning would mean done).
+			throw signal.reason;
 		});
 		runner.start();
 		const one = (await runner.enqueue({ kind: 'k', key: 'k:1', priority: 1 })).job;

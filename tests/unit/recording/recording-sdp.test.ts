@@ -14,6 +14,18 @@ describe('recording SDP and ports', () => {
 		expect(sdp).not.toContain('a=fmtp:101');
 	});
 
+	it('keeps only known fmtp parameters of a safe shape: a browser cannot write lines into the SDP', () => {
+		const sdp = recordingSdp([
+			{
+				kind: 'audio',
+				port: 15000,
+				rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2, parameters: { useinbandfec: 1, usedtx: '1\r\nm=audio 9 RTP/AVP 0', 'x-evil\r\nc=IN IP4 10.0.0.1': 1 } }] },
+			},
+		]);
+		expect(sdp).toContain('a=fmtp:100 useinbandfec=1\r\n');
+		expect(sdp.split('\r\n').filter((line) => line.startsWith('m=') || line.startsWith('c='))).toEqual(['c=IN IP4 127.0.0.1', 'm=audio 15000 RTP/AVP 100']);
+	});
+
 	it('hands out even ports with a free successor, reuses released ones, and says when none is left', () => {
 		const pool = new PortPool(15001, 15006);
 		const ports = [pool.take(), pool.take()];

@@ -172,7 +172,11 @@ export class JobRunner extends TypedEmitter<JobRunnerEvents> {
 		return [...this.#running.keys()];
 	}
 
-	/** Handles jobs of `kind` from now on; one handler per kind. */
+	/**
+	 * Handles jobs of `kind` from now on; one handler per kind. A handler stopped by its signal must
+	 * throw (spawnNiced's AbortError does): returning means the work is done, and its result is kept
+	 * even if the runner was shutting down meanwhile.
+	 */
 	register(kind: string, handler: JobHandler, options: RegisterOptions = {}): void {
 		if (this.#closed) {
 			throw new InvalidStateError(`The job runner is closed; cannot register "${kind}"`);
@@ -379,7 +383,9 @@ export class JobRunner extends TypedEmitter<JobRunnerEvents> {
 		}
 		try {
 			const reason: unknown = controller.signal.aborted ? controller.signal.reason : null;
-			if (reason instanceof JobAbortedError) {
+			// A handler that finished its work keeps its result, unless the job was cancelled: only an
+			// unfinished job is handed back on shutdown or a lost lease.
+			if (reason instanceof JobAbortedError && (reason.why === 'cancelled' || !outcome.ok)) {
 				await this.#settleAborted(job, reason.why, log);
 			} else if (outcome.ok) {
 				if (await this.#repo.complete(job.id, this.owner, outcome.result)) {

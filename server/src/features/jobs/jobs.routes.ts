@@ -8,7 +8,8 @@ import { createMeetingsRepository } from '../meetings/meetings.repository.ts';
 import { createMeetingsService } from '../meetings/meetings.service.ts';
 import type { JobRecord, JobsRepository } from './jobs.repository.ts';
 
-function toSummary(job: JobRecord): JobSummary {
+/** `withError`: the failure text carries program output and server paths, for the host unit only. */
+function toSummary(job: JobRecord, withError: boolean): JobSummary {
 	return {
 		id: job.id,
 		kind: job.kind,
@@ -16,7 +17,7 @@ function toSummary(job: JobRecord): JobSummary {
 		progress: job.progress,
 		attempts: job.attempts,
 		maxAttempts: job.maxAttempts,
-		error: job.error,
+		error: withError ? job.error : job.error ? 'failed' : '',
 		createdAt: job.createdAt.toISOString(),
 		updatedAt: job.updatedAt.toISOString(),
 		runAfter: job.runAfter.toISOString(),
@@ -40,7 +41,8 @@ const jobsRoutes: FastifyPluginAsyncTypebox<{ repository: JobsRepository }> = as
 		async (request) => {
 			// 404 for a meeting the user may not see, as every other meeting route answers.
 			const meeting = await createMeetingsService(meetingsRepo, { publicUrl: () => '', address: request.ip }).get(userOf(request), request.params.id);
-			return (await repository.listForMeeting(meeting.id)).map(toSummary);
+			const host = userOf(request).unit.id === meeting.hostUnit.id;
+			return (await repository.listForMeeting(meeting.id)).map((job) => toSummary(job, host));
 		}
 	);
 };

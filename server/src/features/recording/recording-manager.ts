@@ -1,4 +1,5 @@
-import { mkdir, rename, stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Producer, Router } from 'mediasoup/node/lib/types.js';
 import type { MeetingEventBus, MeetingEventName, MeetingEventOf } from '../../domain/meeting-events.ts';
@@ -207,8 +208,7 @@ export class RecordingManager {
 		}
 		const dir = join(this.#options.dir, site.meetingId);
 		await mkdir(dir, { recursive: true, mode: 0o700 });
-		const startMs = this.#clock(site) ?? 0;
-		const runId = await this.#options.repo.startRun({ meetingId: site.meetingId, unitId: site.unitId, hasAudio: wanted.some((t) => t.kind === 'audio'), hasVideo: wanted.some((t) => t.kind === 'video'), startMs });
+		const runId = randomUUID();
 		let recorder: SiteRecorder;
 		try {
 			recorder = await SiteRecorder.start({
@@ -221,12 +221,19 @@ export class RecordingManager {
 				...(this.#options.ffmpegPath ? { ffmpegPath: this.#options.ffmpegPath } : {}),
 			});
 		} catch (error) {
-			await this.#options.repo.endRun(runId, startMs, 'recorder-exit');
 			this.#retryLater(site, error);
 			return;
 		}
-		// Media starts now: the run's clock starts when ffmpeg could first receive it.
-		const run: Run = { id: runId, recorder, startMs: this.#clock(site) ?? startMs, producerIds: key };
+		// Media starts now: the run's clock starts when ffmpeg could first receive it, and the row
+		// says the same time its segments are placed by.
+		const run: Run = { id: runId, recorder, startMs: this.#clock(site) ?? 0, producerIds: key };
+		try {
+			await this.#options.repo.startRun({ id: runId, meetingId: site.meetingId, unitId: site.unitId, hasAudio: recorder.hasAudio, hasVideo: recorder.hasVideo, startMs: run.startMs });
+		} catch (error) {
+			await recorder.close();
+			this.#retryLater(site, error);
+			return;
+		}
 		site.run = run;
 		recorder.on('segment', (segment) => {
 			void site.queue.push(() => this.#storeSegment(site, run, segment)).catch((error: unknown) => this.#options.log.error({ err: error, runId }, 'could not store a recording segment'));
@@ -240,9 +247,9 @@ export class RecordingManager {
 						await this.#options.repo.endRun(run.id, this.#clock(site) ?? run.startMs, 'recorder-exit');
 					}
 				})
-				.then(() => this.#retryLater(site, new Error('recorder exited')));
+				.catch((error: unknown) => this.#options.log.error({ err: error, runId }, 'could not end a recording run'))
+				.finally(() => this.#retryLater(site, new Error('recorder exited')));
 		});
-		site.failures = 0;
 	}
 
 	#retryLater(site: Site, error: unknown): void {
@@ -253,12 +260,9 @@ export class RecordingManager {
 	}
 
 	async #storeSegment(site: Site, run: Run, segment: { file: string; startSec: number; endSec: number; sequence: number }): Promise<void> {
-		// The server names the file: <run>-<sequence>.mkv, whatever ffmpeg numbered it.
-		const fileName = `${run.id}-${String(segment.sequence).padStart(5, '0')}.mkv`;
+		// Named by the server: <run id>-<index>.mkv (the prefix ffmpeg was given is the run's id).
+		const fileName = basename(segment.file);
 		const target = join(this.#options.dir, site.meetingId, fileName);
-		if (basename(segment.file) !== fileName) {
-			await rename(segment.file, target);
-		}
 		const { size } = await stat(target);
 		await this.#options.repo.addSegment({
 			runId: run.id,
@@ -271,6 +275,8 @@ export class RecordingManager {
 			sizeBytes: size,
 			sha256: await sha256File(target),
 		});
+		// A recorder that has produced a segment works: a later failure starts the backoff afresh.
+		site.failures = 0;
 	}
 
 	async #endRun(site: Site, reason: string): Promise<void> {
@@ -283,7 +289,9 @@ export class RecordingManager {
 		const endMs = this.#clock(site) ?? run.startMs;
 		await run.recorder.close();
 		// The last segment's store was queued by the close; it runs after this task, then the end.
-		void site.queue.push(() => this.#options.repo.endRun(run.id, endMs, reason));
+		void site.queue
+			.push(() => this.#options.repo.endRun(run.id, endMs, reason))
+			.catch((error: unknown) => this.#options.log.error({ err: error, runId: run.id }, 'could not end a recording run'));
 	}
 
 	#stopSite(site: Site, reason: string): Promise<void> {

@@ -1,6 +1,14 @@
 import type { RtpParameters } from 'mediasoup/node/lib/types.js';
 
 /** One track a recorder receives: the consumer's RTP parameters and where ffmpeg listens for it. */
+/**
+ * fmtp parameters ffmpeg may need, with values of a safe shape. The consumer's parameters come from
+ * the site's own producer (the browser's description), so anything else, or a value that could
+ * carry a line break into the SDP, is left out.
+ */
+const FMTP_KEYS = new Set(['useinbandfec', 'usedtx', 'stereo', 'sprop-stereo', 'minptime', 'maxplaybackrate', 'packetization-mode', 'profile-level-id', 'level-asymmetry-allowed', 'profile-id']);
+const FMTP_VALUE = /^[\w.-]{1,32}$/;
+
 export type SdpTrack = { kind: 'audio' | 'video'; rtpParameters: Pick<RtpParameters, 'codecs'>; port: number };
 
 /**
@@ -21,6 +29,7 @@ export function recordingSdp(tracks: readonly SdpTrack[], name = 'GiaoBan record
 		lines.push(`a=rtcp:${track.port + 1}`);
 		lines.push(`a=rtpmap:${codec.payloadType} ${subtype}/${codec.clockRate}${codec.channels && codec.channels > 1 ? `/${codec.channels}` : ''}`);
 		const fmtp = Object.entries((codec.parameters ?? {}) as Record<string, unknown>)
+			.filter(([key, value]) => FMTP_KEYS.has(key) && (typeof value === 'number' || typeof value === 'string') && FMTP_VALUE.test(String(value)))
 			.map(([key, value]) => `${key}=${String(value)}`)
 			.join(';');
 		if (fmtp) {

@@ -9,8 +9,8 @@ export function createRecordingRepository(db: Database) {
 			return (await db.meeting.findUnique({ where: { id: meetingId }, select: { recordingEnabled: true } }))?.recordingEnabled ?? false;
 		},
 
-		async startRun(run: { meetingId: string; unitId: string; hasAudio: boolean; hasVideo: boolean; startMs: number }): Promise<string> {
-			return (await db.recordingRun.create({ data: run, select: { id: true } })).id;
+		async startRun(run: { id: string; meetingId: string; unitId: string; hasAudio: boolean; hasVideo: boolean; startMs: number }): Promise<void> {
+			await db.recordingRun.create({ data: run, select: { id: true } });
 		},
 
 		async endRun(runId: string, endMs: number, endReason: string): Promise<void> {

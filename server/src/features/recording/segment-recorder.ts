@@ -5,8 +5,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TypedEmitter } from '../../lib/typed-emitter.ts';
 
-/** A closed segment, as ffmpeg's segment list reports it: seconds from the run's first packet. */
-export type ClosedSegment = { file: string; startSec: number; endSec: number };
+/**
+ * A closed segment, as ffmpeg's segment list reports it: seconds from the run's first packet, and
+ * its index in the run (from ffmpeg's own file name, so it cannot drift from the file).
+ */
+export type ClosedSegment = { file: string; sequence: number; startSec: number; endSec: number };
 
 export type RecorderExit = { code: number | null; signal: NodeJS.Signals | null; stderrTail: string };
 
@@ -172,9 +175,11 @@ export class SegmentRecorder extends TypedEmitter<SegmentRecorderEvents> {
 		} catch {
 			return;
 		}
-		for (const line of text.split('\n')) {
+		// Only whole lines: the last one may still be being written.
+		for (const line of text.split('\n').slice(0, -1)) {
 			const [file, start, end] = line.trim().split(',');
-			if (!file || start === undefined || end === undefined || this.#reported.has(file)) {
+			const sequence = Number(/-(\d+)\.mkv$/.exec(file ?? '')?.[1]);
+			if (!file || start === undefined || end === undefined || !Number.isInteger(sequence) || this.#reported.has(file)) {
 				continue;
 			}
 			const startSec = Number(start);
@@ -183,7 +188,7 @@ export class SegmentRecorder extends TypedEmitter<SegmentRecorderEvents> {
 				continue;
 			}
 			this.#reported.add(file);
-			this.safeEmit('segment', { file: join(this.#options.dir, file), startSec, endSec });
+			this.safeEmit('segment', { file: join(this.#options.dir, file), sequence, startSec, endSec });
 		}
 	}
 }

@@ -22,12 +22,12 @@ export type SiteRecorderOptions = {
 };
 
 export type SiteRecorderEvents = {
-	segment: [ClosedSegment & { sequence: number }];
+	segment: [ClosedSegment];
 	/** ffmpeg ended by itself (crashed, killed, input timed out): the run is over. */
 	failed: [RecorderExit];
 };
 
-type Track = { transport: PlainTransport; consumer: Consumer; port: number };
+type Track = { transport: PlainTransport | null; consumer: Consumer | null; port: number };
 
 /**
  * One recorder run for one site: a PlainTransport and a paused consumer per track on the loopback,
@@ -42,22 +42,29 @@ export class SiteRecorder extends TypedEmitter<SiteRecorderEvents> {
 	readonly #tracks: Track[];
 	readonly #recorder: SegmentRecorder;
 	readonly #keyframes: NodeJS.Timeout | undefined;
-	#sequence = 0;
 	#closing: Promise<void> | undefined;
+	/** ffmpeg ended by itself before anyone could be told (during start). */
+	#failedEarly: RecorderExit | null = null;
+	#listening = false;
 
 	private constructor(options: SiteRecorderOptions, tracks: Track[], recorder: SegmentRecorder) {
 		super();
 		this.#pool = options.pool;
 		this.#tracks = tracks;
 		this.#recorder = recorder;
-		this.hasAudio = tracks.some((t) => t.consumer.kind === 'audio');
-		this.hasVideo = tracks.some((t) => t.consumer.kind === 'video');
-		recorder.on('segment', (segment) => this.safeEmit('segment', { ...segment, sequence: this.#sequence++ }));
+		this.hasAudio = tracks.some((t) => t.consumer?.kind === 'audio');
+		this.hasVideo = tracks.some((t) => t.consumer?.kind === 'video');
+		recorder.on('segment', (segment) => this.safeEmit('segment', segment));
 		recorder.on('exit', (exit) => {
-			if (!this.#closing) {
-				this.safeEmit('failed', exit);
-				void this.close();
+			if (this.#closing) {
+				return;
 			}
+			if (this.#listening) {
+				this.safeEmit('failed', exit);
+			} else {
+				this.#failedEarly = exit;
+			}
+			void this.close();
 		});
 		if (this.hasVideo) {
 			this.#keyframes = setInterval(() => this.#requestKeyFrames(), options.segmentSeconds * 1000);
@@ -67,20 +74,21 @@ export class SiteRecorder extends TypedEmitter<SiteRecorderEvents> {
 
 	/** Creates the transports and consumers, starts ffmpeg, and lets the media through. */
 	static async start(options: SiteRecorderOptions): Promise<SiteRecorder> {
+		// Each piece is listed the moment it exists, so that a failure anywhere releases all of it.
 		const tracks: Track[] = [];
+		let site: SiteRecorder | undefined;
 		try {
 			for (const producer of options.producers) {
-				const port = options.pool.take();
-				const transport = await options.router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: false, comedia: false });
-				tracks.push({ transport, port, consumer: undefined as unknown as Consumer });
-				await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });
-				const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: options.router.rtpCapabilities, paused: true });
-				tracks[tracks.length - 1]!.consumer = consumer;
-				if (consumer.type === 'simulcast') {
-					await consumer.setPreferredLayers({ spatialLayer: RECORDED_SPATIAL_LAYER, temporalLayer: 2 });
+				const track: Track = { transport: null, consumer: null, port: options.pool.take() };
+				tracks.push(track);
+				track.transport = await options.router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: false, comedia: false });
+				await track.transport.connect({ ip: '127.0.0.1', port: track.port, rtcpPort: track.port + 1 });
+				track.consumer = await track.transport.consume({ producerId: producer.id, rtpCapabilities: options.router.rtpCapabilities, paused: true });
+				if (track.consumer.type === 'simulcast') {
+					await track.consumer.setPreferredLayers({ spatialLayer: RECORDED_SPATIAL_LAYER, temporalLayer: 2 });
 				}
 			}
-			const sdpTracks: SdpTrack[] = tracks.map((t) => ({ kind: t.consumer.kind, rtpParameters: t.consumer.rtpParameters, port: t.port }));
+			const sdpTracks: SdpTrack[] = tracks.map((t) => ({ kind: t.consumer!.kind, rtpParameters: t.consumer!.rtpParameters, port: t.port }));
 			const recorder = await SegmentRecorder.start({
 				sdp: recordingSdp(sdpTracks),
 				dir: options.dir,
@@ -89,18 +97,31 @@ export class SiteRecorder extends TypedEmitter<SiteRecorderEvents> {
 				...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
 				waitForPort: tracks[0]!.port,
 			});
-			const site = new SiteRecorder(options, tracks, recorder);
+			site = new SiteRecorder(options, tracks, recorder);
 			for (const track of tracks) {
 				// Resuming a video consumer makes mediasoup ask the sender for a keyframe.
-				await track.consumer.resume();
+				await track.consumer!.resume();
 			}
+			if (site.#failedEarly) {
+				throw new Error(`ffmpeg ended while the recorder started: ${site.#failedEarly.stderrTail.trim().slice(-300)}`);
+			}
+			site.#listening = true;
 			return site;
 		} catch (error) {
-			for (const track of tracks) {
-				track.transport.close();
-				options.pool.release(track.port);
+			if (site) {
+				// Its close() stops ffmpeg and releases the tracks (once).
+				await site.close();
+			} else {
+				SiteRecorder.#release(tracks, options.pool);
 			}
 			throw error;
+		}
+	}
+
+	static #release(tracks: Track[], pool: PortPool): void {
+		for (const track of tracks.splice(0)) {
+			track.transport?.close();
+			pool.release(track.port);
 		}
 	}
 
@@ -119,17 +140,15 @@ export class SiteRecorder extends TypedEmitter<SiteRecorderEvents> {
 			// Media keeps flowing until ffmpeg has gone: a SIGINT is acted on between packets, so
 			// it then ends at once and closes its last segment cleanly.
 			await this.#recorder.stop();
-			for (const track of this.#tracks) {
-				track.transport.close();
-				this.#pool.release(track.port);
-			}
+			// splice: released once, whoever calls.
+			SiteRecorder.#release(this.#tracks, this.#pool);
 		})();
 		return this.#closing;
 	}
 
 	#requestKeyFrames(): void {
 		for (const track of this.#tracks) {
-			if (track.consumer.kind === 'video' && !track.consumer.closed) {
+			if (track.consumer?.kind === 'video' && !track.consumer.closed) {
 				track.consumer.requestKeyFrame().catch(() => undefined);
 			}
 		}

@@ -56,7 +56,7 @@ export async function wavDurationMs(path: string): Promise<number | null> {
 		for (let at = 12; at + 8 <= header.length; ) {
 			const id = header.toString('latin1', at, at + 4);
 			const length = header.readUInt32LE(at + 4);
-			if (id === 'fmt ' && at + 16 <= header.length) {
+			if (id === 'fmt ' && at + 20 <= header.length) {
 				byteRate = header.readUInt32LE(at + 16);
 			} else if (id === 'data') {
 				// A writer that could not seek back leaves the size unset (0 or 0xFFFFFFFF): the rest of the file.
