@@ -12,24 +12,15 @@ import { createRecordingRepository } from '../../../server/src/features/recordin
 import { sha256File } from '../../../server/src/features/recording/segment-recorder.ts';
 import { MEDIA_CODECS } from '../../../server/src/sfu/media-codecs.ts';
 import { conferenceFixture } from '../../helpers/conference-fixture.ts';
+import { probeDurationSec as duration } from '../../helpers/media-files.ts';
+import { until as waitUntil } from '../../helpers/room-pages.ts';
 import { startApp, type RunningApp } from '../../helpers/start-app.ts';
 
 const SSRC = 22222222;
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-function duration(file: string): number {
-	return Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]).toString().trim());
-}
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await condition())) {
-		if (Date.now() > deadline) {
-			throw new Error(`timed out waiting for ${what}`);
-		}
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
-}
+const WAIT_MS = 20000;
+const until = (condition: () => Promise<boolean>, what: string): Promise<void> => waitUntil(condition, WAIT_MS, what);
 
 /**
  * The recorder against a real mediasoup router: a site's microphone is a producer fed by ffmpeg

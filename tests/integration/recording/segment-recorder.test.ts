@@ -1,16 +1,14 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordingSdp } from '../../../server/src/features/recording/recording-sdp.ts';
+import { probeDurationSec as duration } from '../../helpers/media-files.ts';
 import { SegmentRecorder, sha256File, type ClosedSegment } from '../../../server/src/features/recording/segment-recorder.ts';
 
 const OPUS = { codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: { useinbandfec: 1 } }] };
 
-function duration(file: string): number {
-	return Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]).toString().trim());
-}
 
 /** Sends `seconds` of a 440 Hz Opus tone as RTP to the port, in real time (ffmpeg's own RTP muxer). */
 function sendTone(port: number, seconds: number) {

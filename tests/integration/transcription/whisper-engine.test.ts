@@ -8,6 +8,7 @@ import { TranscriptionError } from '../../../server/src/features/transcription/t
 import { transcribe, whisperSettings, type WhisperSettings } from '../../../server/src/features/transcription/whisper-engine.ts';
 import { toWhisperWav, wavDurationMs } from '../../../server/src/features/transcription/whisper-wav.ts';
 import { writeRandomWhisperModel } from '../../helpers/ggml-model.ts';
+import { probeDurationSec } from '../../helpers/media-files.ts';
 
 // Real whisper.cpp (built by the setup), real ffmpeg and espeak-ng (Debian), on a tiny model with
 // random weights: the text is nonsense, so only its shape is checked, never its words.
@@ -15,7 +16,7 @@ import { writeRandomWhisperModel } from '../../helpers/ggml-model.ts';
 const SENTENCE = 'Ủy ban nhân dân xã Sông Lô báo cáo kết quả công tác tháng mười một. Đề nghị các đồng chí phát biểu ý kiến.';
 
 function durationMs(file: string): number {
-	return 1000 * Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], { encoding: 'utf8' }).trim());
+	return 1000 * probeDurationSec(file);
 }
 
 function stream(file: string): string {
