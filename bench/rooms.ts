@@ -48,10 +48,11 @@ export async function productRoom(n: number, sinkPorts: number[]): Promise<Bench
 		recordLeave: async () => undefined,
 		addAction: async () => undefined,
 		setLocked: async () => undefined,
+		setRecordingPaused: async () => undefined,
 		endMeeting: async () => true,
 	};
 	const journal = new MeetingJournal({ meetingId: 'bench', startedAt: new Date(), repo: store, bus: new MeetingEventBus(() => undefined), log: silent });
-	const conference = new Conference({ meetingId: 'bench', title: 'bench', locked: false, access: { admitted: new Set(), removed: new Set(), muted: new Set() }, media, journal, log: silent });
+	const conference = new Conference({ meetingId: 'bench', title: 'bench', locked: false, recording: { enabled: false, paused: false }, access: { admitted: new Set(), removed: new Set(), muted: new Set() }, media, journal, log: silent });
 	const participants = [];
 	const ingressPorts: number[] = [];
 	for (let i = 0; i < n; i += 1) {

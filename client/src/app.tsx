@@ -37,7 +37,7 @@ function Routes({ socket, status }: { socket: AppSocket | null; status: SocketSt
 	const detail = /^\/meetings\/([0-9a-f-]{36})$/.exec(path);
 	return (
 		<main className="grid">
-			{path === '/meetings/new' ? <ScheduleForm /> : detail?.[1] ? <MeetingPage id={detail[1]} /> : <MeetingsPage />}
+			{path === '/meetings/new' ? <ScheduleForm /> : detail?.[1] ? <MeetingPage id={detail[1]} socket={socket} /> : <MeetingsPage />}
 			{path === '/' && <ConnectionCheck socket={socket} connected={status === 'connected'} />}
 		</main>
 	);

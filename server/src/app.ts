@@ -22,6 +22,9 @@ import echoTest from './features/echo-test/index.ts';
 import health from './features/health/index.ts';
 import jobs from './features/jobs/index.ts';
 import media from './features/media/index.ts';
+import meetingWatch from './features/meeting-watch/index.ts';
+import recording from './features/recording/index.ts';
+import transcription from './features/transcription/index.ts';
 import units from './features/units/index.ts';
 import webClient from './features/web-client/index.ts';
 import { redactUrl } from './features/web-client/redact-url.ts';
@@ -93,7 +96,11 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 	// App-wide (fastify.audit) for the features below that record security events.
 	await app.register(audit);
 	// App-wide (fastify.jobs): the durable background job queue, for the features below to use.
-	await app.register(jobs);
+	// Two jobs at once at most (each kind has its own limit of one): one whisper.cpp and one
+	// export or analysis, both niced, so the SFU keeps the CPU it needs.
+	await app.register(jobs, { runner: { concurrency: 2 } });
+	// App-wide (fastify.meetingWatch): meeting pages told of their meeting's background work.
+	await app.register(meetingWatch);
 
 	await app.register(demoData);
 	await app.register(health);
@@ -105,6 +112,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 	await app.register(media);
 	await app.register(echoTest);
 	await app.register(conference);
+	// After the conference: its meeting events drive the recorders, whose segments drive the transcript.
+	await app.register(recording);
+	await app.register(transcription);
 	await app.register(webClient);
 	return app;
 }

@@ -11,7 +11,7 @@ export type TestBrowser = { browser: Browser; close: () => Promise<void> };
  * Debian's Chromium, headless, with fake camera and microphone. The network flags stop it from
  * reaching for Google services, which this offline machine refuses (shared/notes).
  */
-export async function launchBrowser(): Promise<TestBrowser> {
+export async function launchBrowser(options: { fakeAudioFile?: string } = {}): Promise<TestBrowser> {
 	const profile = mkdtempSync(join(tmpdir(), 'giaoban-chromium-'));
 	const browser = await puppeteer.launch({
 		executablePath: CHROMIUM,
@@ -29,6 +29,8 @@ export async function launchBrowser(): Promise<TestBrowser> {
 			// getDisplayMedia picks the (virtual) screen without a picker dialog.
 			'--auto-select-desktop-capture-source=Entire screen',
 			`--user-data-dir=${profile}`,
+			// Every fake microphone plays this WAV in a loop instead of a beep.
+			...(options.fakeAudioFile ? [`--use-file-for-fake-audio-capture=${options.fakeAudioFile}`] : []),
 		],
 	});
 	let closed = false;

@@ -21,6 +21,12 @@ export function randomRtcPort(): number {
 	return 20000 + Math.floor(Math.random() * 3000) * 4;
 }
 
+/** Two disjoint loopback port ranges (recorders, workers' plain transports) apart from other runs' and the WebRTC ports. */
+function randomRecordingPorts(): { RECORDING_PORTS: string; RTC_INTERNAL_PORTS: string } {
+	const base = 10000 + Math.floor(Math.random() * 25) * 400;
+	return { RECORDING_PORTS: `${base}-${base + 199}`, RTC_INTERNAL_PORTS: `${base + 200}-${base + 399}` };
+}
+
 /** The configuration the server would read from this environment, on loopback only. */
 export function testEnv(dataDir: string, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
 	return {
@@ -33,6 +39,7 @@ export function testEnv(dataDir: string, overrides: Record<string, string> = {})
 		MEDIASOUP_WORKERS: '2',
 		LOG_LEVEL: 'silent',
 		DEMO_DATA: 'false',
+		...randomRecordingPorts(),
 		...overrides,
 	};
 }

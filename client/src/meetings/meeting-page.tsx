@@ -5,10 +5,12 @@ import { api, upload } from '../api/http.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { vi, type MessageKey } from '../i18n/vi.ts';
 import { Link } from '../router.tsx';
+import type { AppSocket } from '../signaling/socket.ts';
 import { formatTime } from './meetings-page.tsx';
+import { MeetingRecords } from './recordings-panel.tsx';
 import { freshLinks } from './schedule-form.tsx';
 
-export function MeetingPage({ id }: { id: string }) {
+export function MeetingPage({ id, socket }: { id: string; socket: AppSocket | null }) {
 	const { t, locale } = useI18n();
 	const [meeting, setMeeting] = useState<MeetingDetail | null>(null);
 	const [links, setLinks] = useState<JoinLink[]>(() => freshLinks.get(id) ?? []);
@@ -57,6 +59,9 @@ export function MeetingPage({ id }: { id: string }) {
 			</p>
 			<p>
 				<strong>{t('detail.chair')}:</strong> {meeting.chair?.displayName ?? '–'}
+			</p>
+			<p data-testid="meeting-recording" data-enabled={String(meeting.recordingEnabled)}>
+				<strong>{t('detail.recording')}:</strong> {t(meeting.recordingEnabled ? 'detail.recording.on' : 'detail.recording.off')}
 			</p>
 			{meeting.description && <p>{meeting.description}</p>}
 			<div className="actions">
@@ -111,6 +116,7 @@ export function MeetingPage({ id }: { id: string }) {
 					/>
 				</label>
 			)}
+			{(meeting.status === 'live' || meeting.status === 'ended') && <MeetingRecords meeting={meeting} socket={socket} onMeetingChanged={load} />}
 			<h3>{t('detail.invited')}</h3>
 			{links.length > 0 && <p>{t('detail.links')}</p>}
 			<ul className="links" data-testid="join-links">

@@ -30,6 +30,8 @@ export function ScheduleForm() {
 	});
 	const [agenda, setAgenda] = useState<MeetingInput['agenda']>([{ title: '', presenter: '', durationMinutes: 15 }]);
 	const [invited, setInvited] = useState<Set<string>>(new Set());
+	// On unless switched off: the recording is what the minutes are written from.
+	const [recordingEnabled, setRecordingEnabled] = useState(true);
 	const [error, setError] = useState<string | null>(null);
 
 	useEffect(() => {
@@ -50,6 +52,7 @@ export function ScheduleForm() {
 				endsAt: new Date(form.endsAt).toISOString(),
 				agenda: agenda.filter((a) => a.title.trim() !== ''),
 				invitedUnitIds: [...invited],
+				recordingEnabled,
 			};
 			const result = await api<MeetingWithLinks>('POST', '/api/meetings', input);
 			freshLinks.set(result.meeting.id, result.joinLinks);
@@ -162,6 +165,10 @@ export function ScheduleForm() {
 					))}
 				</div>
 			</fieldset>
+			<label className="inline">
+				<input type="checkbox" name="recordingEnabled" checked={recordingEnabled} onChange={(e) => setRecordingEnabled(e.target.checked)} />
+				{t('schedule.recording')}
+			</label>
 			{error && (
 				<p role="alert" className="error">
 					{t('common.error', { message: error })}

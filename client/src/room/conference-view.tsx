@@ -5,6 +5,7 @@ import type { MessageKey } from '../i18n/vi.ts';
 import { request, type AppSocket } from '../signaling/socket.ts';
 import { ConnectionIndicator } from './connection-indicator.tsx';
 import { MediaElement } from './media-element.tsx';
+import { RecordingBadge } from './recording-badge.tsx';
 import type { Notice, RemoteTracks, RoomClient } from './room-client.ts';
 
 function useRoom(client: RoomClient) {
@@ -89,9 +90,12 @@ export function ConferenceView({ client, socket, local }: { client: RoomClient; 
 	return (
 		<div className="conference">
 			<div className="stage">
-				<h2 className="room-title">
-					{snapshot?.title} {snapshot?.locked && <span className="status">{t('room.locked')}</span>}
-				</h2>
+				<div className="room-top">
+					<h2 className="room-title">
+						{snapshot?.title} {snapshot?.locked && <span className="status">{t('room.locked')}</span>}
+					</h2>
+					<RecordingBadge recording={snapshot?.recording} />
+				</div>
 				{notice && (
 					<p role="alert" className="banner" data-testid="room-notice" data-notice={notice}>
 						{t(`room.notice.${notice}`)}{' '}
@@ -155,6 +159,11 @@ export function ConferenceView({ client, socket, local }: { client: RoomClient; 
 							<button type="button" data-testid="toggle-lock" onClick={act(() => request(socket, 'chair:lock', { locked: !snapshot?.locked }))}>
 								{snapshot?.locked ? t('room.unlock') : t('room.lock')}
 							</button>
+							{snapshot?.recording.enabled && (
+								<button type="button" data-testid="toggle-recording" onClick={act(() => request(socket, 'chair:recording', { paused: !snapshot.recording.paused }))}>
+									{snapshot.recording.paused ? t('room.recording.resume') : t('room.recording.pause')}
+								</button>
+							)}
 							{snapshot?.spotlight && (
 								<button type="button" onClick={act(() => request(socket, 'floor:end', {}))}>
 									{t('room.endFloor')}

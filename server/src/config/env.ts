@@ -49,6 +49,19 @@ function decimal(min: number, max: number, fallback: number) {
 	};
 }
 
+/** "min-max", inclusive, within 1024..65535. */
+function portRange(fallback: string) {
+	return (raw: string | undefined): { min: number; max: number } => {
+		const match = /^(\d{4,5})-(\d{4,5})$/.exec((given(raw) ?? fallback).trim());
+		const min = Number(match?.[1]);
+		const max = Number(match?.[2]);
+		if (!match || min < 1024 || max > 65535 || max - min < 9) {
+			throw new Error('must be a port range such as 30000-30999 (at least 10 ports, within 1024-65535)');
+		}
+		return { min, max };
+	};
+}
+
 function oneOf<const T extends readonly string[]>(choices: T, fallback: T[number]) {
 	return (raw: string | undefined): T[number] => {
 		const value = given(raw) ?? fallback;
@@ -179,6 +192,28 @@ export const variables = {
 		defaultText: '40000',
 		parse: integer(1024, 65000, () => 40000),
 	},
+	RTC_INTERNAL_PORTS: {
+		description:
+			'Loopback UDP ports the mediasoup workers use to hand tracks to the recorders (never opened to the network; apart from RTC_PORT and RECORDING_PORTS)',
+		defaultText: '31000-31999',
+		parse: portRange('31000-31999'),
+	},
+	RECORDING_PORTS: {
+		description: 'Loopback UDP ports on which the recorders (ffmpeg) receive the tracks: two per recorded track (RTP and RTCP)',
+		defaultText: '30000-30999',
+		parse: portRange('30000-30999'),
+	},
+	RECORDING_SEGMENT_SECONDS: {
+		description: 'Length of the recording segment files: a crash loses at most the segment being written',
+		defaultText: '10',
+		parse: integer(2, 60, () => 10),
+	},
+	RECORDING_RETENTION_DAYS: {
+		description:
+			'Recordings and audio (personal data, Law 91/2025) are deleted this many days after the meeting ended; the transcript and the minutes stay. 0 keeps them until deleted by hand',
+		defaultText: '90',
+		parse: integer(0, 36500, () => 90),
+	},
 	SHUTDOWN_TIMEOUT_MS: {
 		description: 'Longest graceful shutdown after SIGTERM/SIGINT before the process exits anyway',
 		defaultText: '10000',
@@ -298,7 +333,9 @@ export type Config = {
 		listenIp: string;
 		announcedAddress: string;
 		portBase: number;
+		internalPorts: { min: number; max: number };
 	};
+	recording: { ports: { min: number; max: number }; segmentSeconds: number; retentionDays: number };
 	shutdownTimeoutMs: number;
 	demoData: boolean;
 	publicUrl: string | null;
@@ -332,6 +369,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			listenIp: read('RTC_LISTEN_IP'),
 			announcedAddress: read('RTC_ANNOUNCED_ADDRESS'),
 			portBase: read('RTC_PORT'),
+			internalPorts: read('RTC_INTERNAL_PORTS'),
+		},
+		recording: {
+			ports: read('RECORDING_PORTS'),
+			segmentSeconds: read('RECORDING_SEGMENT_SECONDS'),
+			retentionDays: read('RECORDING_RETENTION_DAYS'),
 		},
 		shutdownTimeoutMs: read('SHUTDOWN_TIMEOUT_MS'),
 		demoData: read('DEMO_DATA'),
@@ -351,6 +394,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			language: read('WHISPER_LANGUAGE'),
 		},
 	};
+	if (problems.length === 0) {
+		const overlaps = (a: { min: number; max: number }, b: { min: number; max: number }) => a.min <= b.max && b.min <= a.max;
+		const rtc = { min: config.mediasoup.portBase, max: config.mediasoup.portBase + config.mediasoup.numWorkers - 1 };
+		if (overlaps(config.recording.ports, config.mediasoup.internalPorts)) {
+			problems.push('RECORDING_PORTS and RTC_INTERNAL_PORTS must not overlap');
+		}
+		if (overlaps(config.recording.ports, rtc) || overlaps(config.mediasoup.internalPorts, rtc)) {
+			problems.push(`RECORDING_PORTS and RTC_INTERNAL_PORTS must not include the WebRTC ports ${rtc.min}-${rtc.max} (RTC_PORT)`);
+		}
+	}
 	if (problems.length > 0) {
 		throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 	}

@@ -35,6 +35,8 @@ export type MeetingEvents = {
 	'producer:paused': [MeetingTime & ProducerRef];
 	'producer:resumed': [MeetingTime & ProducerRef];
 	'active-speaker': [MeetingTime & { participantId: string | null; unitId: string | null }];
+	/** The chair paused or resumed the recording (only for a meeting that is recorded). */
+	'recording:changed': [MeetingTime & { paused: boolean }];
 };
 
 export type MeetingEventName = keyof MeetingEvents;

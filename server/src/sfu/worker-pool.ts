@@ -10,6 +10,8 @@ export type WorkerPoolOptions = {
 	announcedAddress: string;
 	/** Worker i's WebRtcServer listens on portBase + i, UDP and TCP. */
 	portBase: number;
+	/** Ports of the transports that are not WebRTC (the recorders' plain transports), loopback only. */
+	internalPorts?: { min: number; max: number };
 	/** First delay before replacing a dead worker; doubles while respawning fails. */
 	respawnDelayMs?: number;
 };
@@ -150,7 +152,8 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
 
 	async #start(slot: WorkerSlot): Promise<void> {
 		const { listenIp, announcedAddress, logLevel } = this.#options;
-		const worker = await mediasoup.createWorker({ logLevel, appData: { index: slot.index } });
+		const ports = this.#options.internalPorts;
+		const worker = await mediasoup.createWorker({ logLevel, appData: { index: slot.index }, ...(ports ? { rtcMinPort: ports.min, rtcMaxPort: ports.max } : {}) });
 		try {
 			const announcedIp = listenIp === announcedAddress ? undefined : announcedAddress;
 			const webRtcServer = await worker.createWebRtcServer({

@@ -21,6 +21,10 @@ export const MEETING_ACTIONS = [
 	'site.removed',
 	'meeting.locked',
 	'meeting.unlocked',
+	'recording.paused',
+	'recording.resumed',
+	'recordings.deleted',
+	'transcript.corrected',
 	'waiting.admitted',
 	'waiting.denied',
 	'meeting.ended',
@@ -46,6 +50,8 @@ export const AUDIT_ACTIONS = [
 	'auth.password_changed',
 	'user.disabled',
 	'user.enabled',
+	'recordings.deleted',
+	'recordings.expired',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -36,6 +36,8 @@ export const MeetingInput = Type.Object(
 		chairId: Uuid,
 		agenda: Type.Array(AgendaItemInput, { maxItems: 50 }),
 		invitedUnitIds: Type.Array(UnitId, { maxItems: 100, uniqueItems: true }),
+		/** Record every site's tracks while live (default true); cannot change once the meeting has started. */
+		recordingEnabled: Type.Optional(Type.Boolean()),
 	},
 	{ additionalProperties: false }
 );
@@ -62,6 +64,7 @@ export const MeetingDetail = Type.Object({
 	location: Type.String(),
 	status: MeetingStatus,
 	locked: Type.Boolean(),
+	recordingEnabled: Type.Boolean(),
 	startsAt: DateTime,
 	endsAt: DateTime,
 	startedAt: Type.Union([DateTime, Type.Null()]),

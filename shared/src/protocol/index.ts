@@ -2,6 +2,7 @@ import type { Static, TSchema } from 'typebox';
 import type { Ack } from './ack.ts';
 import { echoTestRequests } from './echo-test.ts';
 import { mediaNotifications, mediaRequests } from './media.ts';
+import { meetingWatchNotifications, meetingWatchRequests } from './meeting-watch.ts';
 import { roomNotifications, roomRequests } from './room.ts';
 import { systemNotifications } from './system.ts';
 
@@ -12,15 +13,15 @@ export type { ParticipantView, RoomSnapshot } from './room.ts';
 /**
  * Sent in the socket.io handshake `auth`; the server refuses other versions, so a page left open
  * across an upgrade is told to reload. 2: csrfToken in the handshake, `mutedByChair`, close reason
- * `revoked`.
+ * `revoked`. 3: the snapshot's `recording`, `chair:recording`, `meeting:watch`.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Every client→server event: a request schema and the schema of its ack data. */
-export const clientRequests = { ...mediaRequests, ...echoTestRequests, ...roomRequests };
+export const clientRequests = { ...mediaRequests, ...echoTestRequests, ...roomRequests, ...meetingWatchRequests };
 
 /** Every server→client notification (fire and forget). */
-export const serverNotifications = { ...mediaNotifications, ...systemNotifications, ...roomNotifications };
+export const serverNotifications = { ...mediaNotifications, ...systemNotifications, ...roomNotifications, ...meetingWatchNotifications };
 
 export type RequestName = keyof typeof clientRequests;
 export type RequestOf<K extends RequestName> = Static<(typeof clientRequests)[K]['request']>;

@@ -47,6 +47,11 @@ export const RoomSnapshot = Type.Object({
 	activeSpeaker: Type.Union([Type.String(), Type.Null()]),
 	/** Only the chair receives the waiting room. */
 	waiting: Type.Array(WaitingView),
+	/**
+	 * `enabled`: this meeting is recorded (set when scheduling); `paused`: the chair paused it. While
+	 * enabled and not paused every site shows "Đang ghi hình".
+	 */
+	recording: Type.Object({ enabled: Type.Boolean(), paused: Type.Boolean() }),
 });
 export type RoomSnapshot = Static<typeof RoomSnapshot>;
 
@@ -97,6 +102,8 @@ export const roomRequests = defineRequests({
 	'chair:remove': { request: Target, response: Empty },
 	'chair:lock': { request: Type.Object({ locked: Type.Boolean() }, { additionalProperties: false }), response: Empty },
 	'chair:end': { request: Empty, response: Empty },
+	/** Chair: pause or resume the recording of a recorded meeting (what is paused is a gap in the recording). */
+	'chair:recording': { request: Type.Object({ paused: Type.Boolean() }, { additionalProperties: false }), response: Empty },
 	'waiting:admit': { request: Target, response: Empty },
 	'waiting:deny': { request: Target, response: Empty },
 	/** The viewer's layout: a large tile gets the top simulcast layer, thumbnails the lowest. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordingSdp } from '../../../server/src/features/recording/recording-sdp.ts';
 import { probeDurationSec as duration } from '../../helpers/media-files.ts';
-import { SegmentRecorder, sha256File, type ClosedSegment } from '../../../server/src/features/recording/segment-recorder.ts';
+import { INPUT_TIMEOUT_S, SegmentRecorder, sha256File, type ClosedSegment } from '../../../server/src/features/recording/segment-recorder.ts';
 
 const OPUS = { codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: { useinbandfec: 1 } }] };
 
@@ -23,12 +23,12 @@ describe('segment recorder (ffmpeg, plain RTP → Matroska segments)', () => {
 		}
 	});
 
-	async function record(seconds: number) {
+	async function record(seconds: number, segmentSeconds = 1) {
 		const dir = mkdtempSync(join(tmpdir(), 'giaoban-rec-'));
 		cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
 		// Outside the WebRTC test ports (20000-31996) and Linux's ephemeral range.
 		const port = 16000 + 2 * Math.floor(Math.random() * 400);
-		const recorder = await SegmentRecorder.start({ sdp: recordingSdp([{ kind: 'audio', rtpParameters: OPUS, port }]), dir, prefix: 'run1', segmentSeconds: 1, waitForPort: port });
+		const recorder = await SegmentRecorder.start({ sdp: recordingSdp([{ kind: 'audio', rtpParameters: OPUS, port }]), dir, prefix: 'run1', segmentSeconds, waitForPort: port });
 		cleanups.push(() => recorder.stop());
 		const segments: ClosedSegment[] = [];
 		recorder.on('segment', (segment) => segments.push(segment));
@@ -36,6 +36,22 @@ describe('segment recorder (ffmpeg, plain RTP → Matroska segments)', () => {
 		cleanups.push(() => sender.kill('SIGKILL'));
 		return { recorder, segments, sender };
 	}
+
+	it('keeps the open segment when the sender is gone without a goodbye (a site that left)', async () => {
+		// One long segment: everything received is in the segment still open at the stop.
+		const { recorder, segments, sender } = await record(10, 30);
+		await new Promise((resolve) => setTimeout(resolve, 3000));
+		// Killed: ffmpeg's RTP muxer sends no BYE of its own, as mediasoup sends none when a producer closes.
+		sender.kill('SIGKILL');
+		await new Promise((resolve) => sender.once('exit', resolve));
+		const started = Date.now();
+		await recorder.stop();
+		expect(segments).toHaveLength(1);
+		expect(duration(segments[0]!.file)).toBeGreaterThan(2);
+		expect((await recorder.exited).signal).toBeNull();
+		// Ended by its input timing out, not by the second SIGINT or SIGKILL (which lose the segment).
+		expect(Date.now() - started).toBeLessThan(INPUT_TIMEOUT_S * 1000 + 1000);
+	});
 
 	it('copies the stream into closed, readable segments that tile the time it received', async () => {
 		const { recorder, segments, sender } = await record(4);

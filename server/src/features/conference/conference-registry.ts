@@ -152,7 +152,16 @@ export class ConferenceRegistry {
 				access = { admitted: new Set(), removed: new Set(), muted: new Set() };
 				this.#access.set(meetingId, access);
 			}
-			const conference = new Conference({ meetingId, title: meeting.title, locked: meeting.locked, access, media, journal, log });
+			const conference = new Conference({
+				meetingId,
+				title: meeting.title,
+				locked: meeting.locked,
+				recording: { enabled: meeting.recordingEnabled, paused: meeting.recordingPaused },
+				access,
+				media,
+				journal,
+				log,
+			});
 			this.#follow(conference);
 			this.#rooms.set(meetingId, conference);
 			return conference;

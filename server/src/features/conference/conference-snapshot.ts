@@ -14,6 +14,7 @@ type SnapshotInput = {
 	/** Only chairs see the waiting room; pass none for everyone else. */
 	waiting: Iterable<Waiting>;
 	mutedByChair: (p: Participant) => boolean;
+	recording: { enabled: boolean; paused: boolean };
 };
 
 function participantView(p: Participant, mutedByChair: boolean): ParticipantView {
@@ -50,5 +51,6 @@ export function buildSnapshot(input: SnapshotInput): RoomSnapshot {
 		spotlight: input.spotlight,
 		activeSpeaker: input.activeSpeaker,
 		waiting: [...input.waiting].map((w) => ({ id: w.id, unitName: w.unitName, displayName: w.displayName, since: w.since.toISOString() })),
+		recording: { enabled: input.recording.enabled, paused: input.recording.paused },
 	};
 }

@@ -150,6 +150,12 @@ export function registerConferenceHandlers(socket: AppSocket, ctx: ConferenceCon
 		return {};
 	});
 
+	onRequest(socket, 'chair:recording', async ({ paused }) => {
+		const { conference, participantId } = membershipOf(socket);
+		await conference.pauseRecording(participantId, paused);
+		return {};
+	});
+
 	onRequest(socket, 'chair:end', async () => {
 		const { conference, participantId } = membershipOf(socket);
 		await conference.end(participantId);

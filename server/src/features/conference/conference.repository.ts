@@ -7,6 +7,8 @@ export type LiveMeetingRow = {
 	title: string;
 	status: 'scheduled' | 'live' | 'ended' | 'cancelled';
 	locked: boolean;
+	recordingEnabled: boolean;
+	recordingPaused: boolean;
 	startedAt: Date | null;
 	endsAt: Date;
 };
@@ -17,7 +19,7 @@ export function createConferenceRepository(db: Database) {
 		async findMeeting(meetingId: string): Promise<LiveMeetingRow | null> {
 			return db.meeting.findUnique({
 				where: { id: meetingId },
-				select: { id: true, title: true, status: true, locked: true, startedAt: true, endsAt: true },
+				select: { id: true, title: true, status: true, locked: true, recordingEnabled: true, recordingPaused: true, startedAt: true, endsAt: true },
 			});
 		},
 
@@ -53,9 +55,14 @@ export function createConferenceRepository(db: Database) {
 			await db.meeting.update({ where: { id: meetingId }, data: { locked }, select: { id: true } });
 		},
 
+		async setRecordingPaused(meetingId: string, paused: boolean): Promise<void> {
+			await db.meeting.update({ where: { id: meetingId }, data: { recordingPaused: paused }, select: { id: true } });
+		},
+
 		/** Ends a live meeting; false when it was not live (already ended, or never started). */
 		async endMeeting(meetingId: string, at: Date): Promise<boolean> {
-			const { count } = await db.meeting.updateMany({ where: { id: meetingId, status: 'live' }, data: { status: 'ended', endedAt: at } });
+			// A pause ends with the meeting: it is a state of the live room, not of the recording.
+			const { count } = await db.meeting.updateMany({ where: { id: meetingId, status: 'live' }, data: { status: 'ended', endedAt: at, recordingPaused: false } });
 			return count === 1;
 		},
 

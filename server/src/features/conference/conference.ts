@@ -121,16 +121,27 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 	#spotlight: string | null = null;
 	#activeSpeaker: string | null = null;
 	#locked: boolean;
+	readonly #recording: { enabled: boolean; paused: boolean };
 	readonly #roomId = randomUUID();
 	#seq = 0;
 	#lastSize = 0;
 	#closeCause: CloseCause | null = null;
 
-	constructor(options: { meetingId: string; title: string; locked: boolean; access: SiteAccess; media: MediaRoom; journal: MeetingJournal; log: Log }) {
+	constructor(options: {
+		meetingId: string;
+		title: string;
+		locked: boolean;
+		recording: { enabled: boolean; paused: boolean };
+		access: SiteAccess;
+		media: MediaRoom;
+		journal: MeetingJournal;
+		log: Log;
+	}) {
 		super((event, error) => options.log.error({ err: error, event }, 'Conference listener threw'));
 		this.meetingId = options.meetingId;
 		this.title = options.title;
 		this.#locked = options.locked;
+		this.#recording = { ...options.recording };
 		this.#access = options.access;
 		this.#media = options.media;
 		this.#journal = options.journal;
@@ -340,6 +351,23 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			}
 			this.#changed();
 			await this.#journal.action(chair, locked ? 'meeting.locked' : 'meeting.unlocked', null);
+		});
+	}
+
+	/** Like the lock: on disk first, then the room and the recorders (through recording:changed). */
+	pauseRecording(chairId: string, paused: boolean): Promise<void> {
+		return this.#queue.push(async () => {
+			const chair = this.#requireChair(chairId);
+			if (!this.#recording.enabled) {
+				throw new InvalidStateError('This meeting is not recorded');
+			}
+			if (this.#recording.paused === paused) {
+				return;
+			}
+			await this.#journal.recordingPaused(paused);
+			this.#recording.paused = paused;
+			this.#changed();
+			await this.#journal.action(chair, paused ? 'recording.paused' : 'recording.resumed', null);
 		});
 	}
 
@@ -730,6 +758,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			activeSpeaker: this.#activeSpeaker,
 			waiting: withWaiting ? this.#waiting.values() : [],
 			mutedByChair: (p) => this.#mutedByChair(p),
+			recording: this.#recording,
 		});
 	}
 

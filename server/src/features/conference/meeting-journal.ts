@@ -7,7 +7,7 @@ import type { ConferenceRepository } from './conference.repository.ts';
 type Log = { error: (obj: object, msg: string) => void };
 
 /** The writes the journal makes; the benchmark passes one that keeps nothing. */
-export type JournalStore = Pick<ConferenceRepository, 'recordJoin' | 'recordLeave' | 'addAction' | 'setLocked' | 'endMeeting'>;
+export type JournalStore = Pick<ConferenceRepository, 'recordJoin' | 'recordLeave' | 'addAction' | 'setLocked' | 'setRecordingPaused' | 'endMeeting'>;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** An event's payload without the time fields, which the journal adds. */
@@ -81,6 +81,11 @@ export class MeetingJournal {
 
 	async locked(locked: boolean): Promise<void> {
 		await this.#repo.setLocked(this.meetingId, locked);
+	}
+
+	async recordingPaused(paused: boolean): Promise<void> {
+		await this.#repo.setRecordingPaused(this.meetingId, paused);
+		this.publish('recording:changed', { paused });
 	}
 
 	/** Ends the meeting if it is live; meeting:ended is published only by the call that ended it. */

@@ -29,3 +29,24 @@ export function canJoin(user: User, meeting: MeetingAccess): boolean {
 	}
 	return user.role === 'commune_operator' && meeting.invitedUnitIds.includes(user.unit.id);
 }
+
+/**
+ * Whose recordings and transcript a user sees: the host unit all sites', an invited unit only its
+ * own (its voice and face, not the others'); null for anyone else.
+ */
+export function recordingScope(user: User, meeting: MeetingAccess): { unitId: string | null } | null {
+	if (user.unit.id === meeting.hostUnitId) {
+		return { unitId: null };
+	}
+	return meeting.invitedUnitIds.includes(user.unit.id) ? { unitId: user.unit.id } : null;
+}
+
+/** The host unit's secretaries (who write the minutes) and administrators correct the transcript. */
+export function canCorrectTranscript(user: User, meeting: MeetingAccess): boolean {
+	return user.unit.id === meeting.hostUnitId && (user.role === 'secretary' || user.role === 'district_admin');
+}
+
+/** The access facts of a meeting as the API describes it (revoked invitations do not count). */
+export function accessOfDetail(meeting: { hostUnit: { id: string }; chair: { id: string } | null; invitations: { unitId: string; revoked: boolean }[] }): MeetingAccess {
+	return { hostUnitId: meeting.hostUnit.id, chairId: meeting.chair?.id ?? null, invitedUnitIds: meeting.invitations.filter((i) => !i.revoked).map((i) => i.unitId) };
+}

@@ -10,6 +10,7 @@ export type NewMeeting = {
 	createdById: string;
 	startsAt: Date;
 	endsAt: Date;
+	recordingEnabled: boolean;
 	agenda: { title: string; presenter: string; durationMinutes: number }[];
 	invitations: { unitId: string; tokenHash: string; expiresAt: Date }[];
 };
@@ -21,6 +22,7 @@ const detailSelect = {
 	location: true,
 	status: true,
 	locked: true,
+	recordingEnabled: true,
 	startsAt: true,
 	endsAt: true,
 	startedAt: true,
@@ -111,7 +113,7 @@ export function createMeetingsRepository(db: Database) {
 		async replaceMeeting(
 			meetingId: string,
 			change: {
-				fields: { title: string; description: string; location: string; chairId: string; startsAt: Date; endsAt: Date };
+				fields: { title: string; description: string; location: string; chairId: string; startsAt: Date; endsAt: Date; recordingEnabled: boolean };
 				agenda: NewMeeting['agenda'];
 				issued: NewMeeting['invitations'];
 				withdrawn: string[];

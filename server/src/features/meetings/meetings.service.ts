@@ -70,6 +70,7 @@ function toDetail(meeting: MeetingRecord, user: User): MeetingDetail {
 		location: meeting.location,
 		status: meeting.status,
 		locked: meeting.locked,
+		recordingEnabled: meeting.recordingEnabled,
 		startsAt: meeting.startsAt.toISOString(),
 		endsAt: meeting.endsAt.toISOString(),
 		startedAt: meeting.startedAt?.toISOString() ?? null,
@@ -226,6 +227,7 @@ export function createMeetingsService(repo: MeetingsRepository, options: Meeting
 				createdById: user.id,
 				startsAt,
 				endsAt,
+				recordingEnabled: input.recordingEnabled ?? true,
 				agenda: input.agenda,
 				invitations: invites.map((i) => i.invitation),
 			});
@@ -248,6 +250,11 @@ export function createMeetingsService(repo: MeetingsRepository, options: Meeting
 				// Chair rights are fixed when the chair's site joins; a new chair mid-meeting would make two.
 				throw new InvalidStateError('The chair cannot change while the meeting is live');
 			}
+			const recordingEnabled = input.recordingEnabled ?? before.recordingEnabled;
+			if (before.status === 'live' && recordingEnabled !== before.recordingEnabled) {
+				// The recorders follow the room from its start; the chair pauses and resumes instead.
+				throw new InvalidStateError('Recording cannot be switched on or off once the meeting has started (the chair can pause it)');
+			}
 			const active = new Set(before.invitations.filter((i) => i.revokedAt === null).map((i) => i.unitId));
 			const wanted = new Set(input.invitedUnitIds);
 			const issued = input.invitedUnitIds.filter((unitId) => !active.has(unitId)).map((unitId) => newInvitation(unitId, endsAt));
@@ -258,7 +265,7 @@ export function createMeetingsService(repo: MeetingsRepository, options: Meeting
 				...withdrawn.map((unitId) => ({ actorId: user.id, address, action: 'invitation.revoked' as const, targetUnitId: unitId, detail: '', at })),
 			];
 			const stored = await repo.replaceMeeting(id, {
-				fields: { title: input.title, description: input.description, location: input.location, chairId: input.chairId, startsAt, endsAt },
+				fields: { title: input.title, description: input.description, location: input.location, chairId: input.chairId, startsAt, endsAt, recordingEnabled },
 				agenda: input.agenda,
 				issued: issued.map((i) => i.invitation),
 				withdrawn,

@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import type { Producer, Router } from 'mediasoup/node/lib/types.js';
 import type { MeetingEventBus, MeetingEventName, MeetingEventOf } from '../../domain/meeting-events.ts';
 import { SerialQueue } from '../../lib/serial-queue.ts';
+import { TypedEmitter } from '../../lib/typed-emitter.ts';
 import type { PortPool } from './port-pool.ts';
 import type { RecordingRepository } from './recording.repository.ts';
 import { sha256File } from './segment-recorder.ts';
@@ -26,7 +27,7 @@ export type RecordingManagerOptions = {
 
 type Track = { producer: Producer; kind: 'audio' | 'video'; paused: boolean };
 
-type Run = { id: string; recorder: SiteRecorder; startMs: number; producerIds: string };
+type Run = { id: string; recorder: SiteRecorder; startMs: number; producerIds: string; hasAudio: boolean };
 
 type Site = {
 	meetingId: string;
@@ -42,7 +43,17 @@ type Site = {
 	failures: number;
 };
 
-type MeetingState = { startedAt: number | null; enabled: boolean | null; sites: Map<string, Site> };
+/** `recording` is read from the database at the first reconcile, then follows recording:changed. */
+type MeetingState = { startedAt: number | null; recording: { enabled: boolean; paused: boolean } | null; sites: Map<string, Site> };
+
+export type StoredSegment = { id: string; runId: string; meetingId: string; unitId: string; hasAudio: boolean };
+
+export type RecordingManagerEvents = {
+	/** A closed segment is on disk and in the manifest. */
+	'segment-stored': [StoredSegment];
+	/** A run has its end in the manifest (its last segment was stored before). */
+	'run-ended': [{ runId: string; meetingId: string; unitId: string; hasAudio: boolean }];
+};
 
 /** Sources recorded: a site's own voice and face (shared screens are not minutes material yet). */
 const RECORDED_SOURCES = new Set(['microphone', 'camera']);
@@ -54,15 +65,18 @@ const RECORDED_SOURCES = new Set(['microphone', 'camera']);
  * and the time between runs is a gap on the meeting clock. A recorder that dies is replaced at
  * once. Every closed segment is hashed and written to the manifest as it closes.
  */
-export class RecordingManager {
+export class RecordingManager extends TypedEmitter<RecordingManagerEvents> {
 	readonly #options: RecordingManagerOptions;
 	readonly #meetings = new Map<string, MeetingState>();
+	/** Meetings that ended, so that a late event (a site leaving after the end) does not bring one back. */
+	readonly #ended = new Set<string>();
 	readonly #unsubscribe: () => void;
 	/** Sites being stopped (left, meeting ended), which close() waits for too. */
 	readonly #stopping = new Set<Promise<void>>();
 	#closed = false;
 
 	constructor(options: RecordingManagerOptions) {
+		super((event, error) => options.log.error({ err: error, event }, 'recording listener threw'));
 		this.#options = options;
 		this.#unsubscribe = options.events.onAny((event, payload) => this.#on(event, payload));
 	}
@@ -73,6 +87,7 @@ export class RecordingManager {
 		for (const run of open) {
 			const end = Math.max(run.startMs, ...run.segments.map((s) => s.endMs));
 			await this.#options.repo.endRun(run.id, end, 'server-restart');
+			this.safeEmit('run-ended', { runId: run.id, meetingId: run.meetingId, unitId: run.unitId, hasAudio: run.hasAudio });
 		}
 		return open.length;
 	}
@@ -94,6 +109,9 @@ export class RecordingManager {
 			return;
 		}
 		const e = payload as MeetingEventOf<MeetingEventName> & { participantId?: string; unitId?: string };
+		if (this.#ended.has(e.meetingId)) {
+			return;
+		}
 		const meeting = this.#meeting(e.meetingId);
 		if (e.clockMs !== null && meeting.startedAt === null) {
 			meeting.startedAt = e.at.getTime() - e.clockMs;
@@ -107,6 +125,10 @@ export class RecordingManager {
 			case 'meeting:ended': {
 				const sites = [...meeting.sites.values()];
 				this.#meetings.delete(e.meetingId);
+				this.#ended.add(e.meetingId);
+				if (this.#ended.size > 1000) {
+					this.#ended.delete(this.#ended.values().next().value!);
+				}
 				for (const site of sites) {
 					void this.#stopSite(site, 'meeting-ended');
 				}
@@ -116,7 +138,8 @@ export class RecordingManager {
 				const site = meeting.sites.get(e.participantId ?? '');
 				if (site) {
 					meeting.sites.delete(e.participantId!);
-					void this.#stopSite(site, 'left');
+					// The sites leave just before meeting:ended when the meeting ends.
+					void this.#stopSite(site, (payload as MeetingEventOf<'site:left'>).reason === 'ended' ? 'meeting-ended' : 'left');
 				}
 				break;
 			}
@@ -148,6 +171,16 @@ export class RecordingManager {
 				this.#schedule(site);
 				break;
 			}
+			case 'recording:changed': {
+				const { paused } = payload as MeetingEventOf<'recording:changed'>;
+				if (meeting.recording) {
+					meeting.recording.paused = paused;
+				}
+				for (const site of meeting.sites.values()) {
+					this.#schedule(site, 0);
+				}
+				break;
+			}
 			case 'site:joined':
 			case 'active-speaker':
 				// A site is recorded from its first track; speakers matter to the video made afterwards.
@@ -158,7 +191,7 @@ export class RecordingManager {
 	#meeting(meetingId: string): MeetingState {
 		let meeting = this.#meetings.get(meetingId);
 		if (!meeting) {
-			meeting = { startedAt: null, enabled: null, sites: new Map() };
+			meeting = { startedAt: null, recording: null, sites: new Map() };
 			this.#meetings.set(meetingId, meeting);
 		}
 		return meeting;
@@ -193,15 +226,16 @@ export class RecordingManager {
 		if (site.gone || this.#closed || !meeting) {
 			return;
 		}
-		meeting.enabled ??= await this.#options.repo.recordingEnabled(site.meetingId);
+		meeting.recording ??= await this.#options.repo.recordingState(site.meetingId);
 		const live = [...site.tracks.values()].filter((t) => !t.paused && !t.producer.closed);
-		const wanted = meeting.startedAt !== null && meeting.enabled && site.router && !site.router.closed ? live : [];
+		const recording = meeting.recording.enabled && !meeting.recording.paused;
+		const wanted = meeting.startedAt !== null && recording && site.router && !site.router.closed ? live : [];
 		const key = wanted.map((t) => t.producer.id).sort().join(',');
 		if (site.run?.producerIds === key) {
 			return;
 		}
 		if (site.run) {
-			await this.#endRun(site, 'tracks-changed');
+			await this.#endRun(site, recording ? 'tracks-changed' : 'paused');
 		}
 		if (wanted.length === 0 || !site.router) {
 			return;
@@ -226,7 +260,7 @@ export class RecordingManager {
 		}
 		// Media starts now: the run's clock starts when ffmpeg could first receive it, and the row
 		// says the same time its segments are placed by.
-		const run: Run = { id: runId, recorder, startMs: this.#clock(site) ?? 0, producerIds: key };
+		const run: Run = { id: runId, recorder, startMs: this.#clock(site) ?? 0, producerIds: key, hasAudio: recorder.hasAudio };
 		try {
 			await this.#options.repo.startRun({ id: runId, meetingId: site.meetingId, unitId: site.unitId, hasAudio: recorder.hasAudio, hasVideo: recorder.hasVideo, startMs: run.startMs });
 		} catch (error) {
@@ -245,6 +279,7 @@ export class RecordingManager {
 					if (site.run === run) {
 						site.run = null;
 						await this.#options.repo.endRun(run.id, this.#clock(site) ?? run.startMs, 'recorder-exit');
+						this.#runEnded(site, run);
 					}
 				})
 				.catch((error: unknown) => this.#options.log.error({ err: error, runId }, 'could not end a recording run'))
@@ -264,7 +299,7 @@ export class RecordingManager {
 		const fileName = basename(segment.file);
 		const target = join(this.#options.dir, site.meetingId, fileName);
 		const { size } = await stat(target);
-		await this.#options.repo.addSegment({
+		const id = await this.#options.repo.addSegment({
 			runId: run.id,
 			meetingId: site.meetingId,
 			unitId: site.unitId,
@@ -277,6 +312,11 @@ export class RecordingManager {
 		});
 		// A recorder that has produced a segment works: a later failure starts the backoff afresh.
 		site.failures = 0;
+		this.safeEmit('segment-stored', { id, runId: run.id, meetingId: site.meetingId, unitId: site.unitId, hasAudio: run.hasAudio });
+	}
+
+	#runEnded(site: Site, run: Run): void {
+		this.safeEmit('run-ended', { runId: run.id, meetingId: site.meetingId, unitId: site.unitId, hasAudio: run.hasAudio });
 	}
 
 	async #endRun(site: Site, reason: string): Promise<void> {
@@ -290,7 +330,10 @@ export class RecordingManager {
 		await run.recorder.close();
 		// The last segment's store was queued by the close; it runs after this task, then the end.
 		void site.queue
-			.push(() => this.#options.repo.endRun(run.id, endMs, reason))
+			.push(async () => {
+				await this.#options.repo.endRun(run.id, endMs, reason);
+				this.#runEnded(site, run);
+			})
 			.catch((error: unknown) => this.#options.log.error({ err: error, runId: run.id }, 'could not end a recording run'));
 	}
 

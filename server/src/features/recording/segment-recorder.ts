@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TypedEmitter } from '../../lib/typed-emitter.ts';
 
@@ -33,6 +33,15 @@ export type SegmentRecorderOptions = {
 };
 
 const STDERR_TAIL = 4000;
+
+/**
+ * ffmpeg ends its input this long (s) after the last packet, and then closes the open segment
+ * properly: the only way it keeps that segment when no packet comes any more (a site that left,
+ * its producer closed). A SIGINT is seen between packets only, and a second one, which interrupts
+ * the waiting read, makes ffmpeg exit without writing the segment (measured with Debian's 5.1).
+ * A sender quiet for longer (a stalled link) ends the run, and the manager starts another.
+ */
+export const INPUT_TIMEOUT_S = 3;
 
 /**
  * One ffmpeg process that receives plain RTP (as the SDP says) and copies it, without re-encoding,
@@ -83,7 +92,7 @@ export class SegmentRecorder extends TypedEmitter<SegmentRecorderEvents> {
 	 */
 	static async start(options: SegmentRecorderOptions & { waitForPort?: number; startTimeoutMs?: number }): Promise<SegmentRecorder> {
 		const { waitForPort, startTimeoutMs = 10_000, ...rest } = options;
-		const full: Required<SegmentRecorderOptions> = { ffmpegPath: 'ffmpeg', stopTimeoutMs: 5000, ...rest };
+		const full: Required<SegmentRecorderOptions> = { ffmpegPath: 'ffmpeg', stopTimeoutMs: INPUT_TIMEOUT_S * 1000 + 3000, ...rest };
 		const sdpFile = join(full.dir, `${full.prefix}.sdp`);
 		await writeFile(sdpFile, full.sdp, { mode: 0o600 });
 		const recorder = new SegmentRecorder(full, sdpFile);
@@ -115,6 +124,8 @@ export class SegmentRecorder extends TypedEmitter<SegmentRecorderEvents> {
 			'500000',
 			'-fflags',
 			'+genpts',
+			'-listen_timeout',
+			String(INPUT_TIMEOUT_S),
 			'-i',
 			sdpFile,
 			'-map',
@@ -146,16 +157,16 @@ export class SegmentRecorder extends TypedEmitter<SegmentRecorderEvents> {
 	}
 
 	/**
-	 * Lets ffmpeg close its last segment, then kills it if it does not end in time. One SIGINT is
-	 * seen between packets only: with none arriving (a muted or gone site) ffmpeg would sit in its
-	 * read until the input times out, so a second SIGINT a second later interrupts the read (the open
-	 * segment, which received nothing since, may then be lost).
+	 * Lets ffmpeg close its last segment, then kills it if it does not end in time. A SIGINT ends it
+	 * at the next packet; with none coming (the site has gone) its input times out INPUT_TIMEOUT_S
+	 * after the last one, which closes the segment as well. Only then a second SIGINT (the open
+	 * segment is lost), and SIGKILL after stopTimeoutMs.
 	 */
 	stop(): Promise<void> {
 		this.#stopping ??= (async () => {
 			if (this.#process.exitCode === null && this.#process.signalCode === null) {
 				this.#process.kill('SIGINT');
-				const again = setTimeout(() => this.#process.kill('SIGINT'), 1000);
+				const again = setTimeout(() => this.#process.kill('SIGINT'), INPUT_TIMEOUT_S * 1000 + 1000);
 				const kill = setTimeout(() => this.#process.kill('SIGKILL'), this.#options.stopTimeoutMs);
 				await this.#exited;
 				clearTimeout(again);
@@ -188,6 +199,11 @@ export class SegmentRecorder extends TypedEmitter<SegmentRecorderEvents> {
 				continue;
 			}
 			this.#reported.add(file);
+			if (endSec - startSec < 0.001) {
+				// Opened after the last packet, when the input ended: it holds nothing.
+				await rm(join(this.#options.dir, file), { force: true });
+				continue;
+			}
 			this.safeEmit('segment', { file: join(this.#options.dir, file), sequence, startSec, endSec });
 		}
 	}

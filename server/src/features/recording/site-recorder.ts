@@ -137,8 +137,8 @@ export class SiteRecorder extends TypedEmitter<SiteRecorderEvents> {
 	close(): Promise<void> {
 		this.#closing ??= (async () => {
 			clearInterval(this.#keyframes);
-			// Media keeps flowing until ffmpeg has gone: a SIGINT is acted on between packets, so
-			// it then ends at once and closes its last segment cleanly.
+			// Media keeps flowing until ffmpeg has gone: a SIGINT is acted on between packets, so it
+			// then ends at once; with none coming its input times out, which closes the segment too.
 			await this.#recorder.stop();
 			// splice: released once, whoever calls.
 			SiteRecorder.#release(this.#tracks, this.#pool);

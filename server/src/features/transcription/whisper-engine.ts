@@ -39,7 +39,7 @@ export function whisperSettings(config: Config['transcription']): WhisperSetting
 /** "ggml" as whisper.cpp writes it: the uint32 0x67676d6c, little-endian. */
 const GGML_MAGIC = 0x67676d6c;
 
-async function checkModel(model: string | null): Promise<string> {
+export async function checkModel(model: string | null): Promise<string> {
 	if (model === null) {
 		throw new TranscriptionError(
 			'no-model',

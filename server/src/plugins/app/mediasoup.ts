@@ -17,6 +17,7 @@ export default fp(
 				listenIp: mediasoup.listenIp,
 				announcedAddress: mediasoup.announcedAddress,
 				portBase: mediasoup.portBase,
+				internalPorts: mediasoup.internalPorts,
 			},
 			fastify.log.child({ component: 'worker-pool' })
 		);
