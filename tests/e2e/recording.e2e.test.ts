@@ -75,7 +75,7 @@ describe('a recorded meeting, from the browsers to the transcript and the MP4', 
 	};
 
 	it('records each site while the meeting runs, shows "Đang ghi hình", and stops at the end', async () => {
-		meetingId = (await scheduleMeeting(running, accounts, 'Giao ban có ghi hình', ['dong-thinh'])).meetingId;
+		meetingId = (await scheduleMeeting(running, accounts, 'Giao ban có ghi hình', ['dong-thinh'], { recording: true })).meetingId;
 		for (const page of [chair, commune]) {
 			await page.goto(`${running.url}/meetings/${meetingId}/room`, { waitUntil: 'networkidle0' });
 			await enterRoom(page);

@@ -31,7 +31,11 @@ export async function conferenceFixture(running: RunningApp, usernames: string[]
 		signed,
 		admin,
 
-		async schedule(invitedUnitIds: string[], times: { startsAt?: Date; endsAt?: Date } = {}): Promise<{ id: string; links: Map<string, string> }> {
+		/**
+		 * Not recorded unless `recording` is set: a recorder per site is an ffmpeg process, load the
+		 * tests of other features do not need on two cores.
+		 */
+		async schedule(invitedUnitIds: string[], times: { startsAt?: Date; endsAt?: Date; recording?: boolean } = {}): Promise<{ id: string; links: Map<string, string> }> {
 			const startsAt = times.startsAt ?? new Date();
 			const response = await running.app.inject({
 				method: 'POST',
@@ -46,6 +50,7 @@ export async function conferenceFixture(running: RunningApp, usernames: string[]
 					chairId,
 					agenda: [],
 					invitedUnitIds,
+					recordingEnabled: times.recording ?? false,
 				},
 			});
 			expect(response.statusCode, response.body).toBe(201);

@@ -196,7 +196,14 @@ export async function enterRoom(page: Page): Promise<void> {
 }
 
 /** Schedules a meeting starting now through the API, as the district admin; returns its id and join links. */
-export async function scheduleMeeting(running: RunningApp, accounts: Map<string, SeededAccount>, title: string, invitedUnitIds: string[]): Promise<{ meetingId: string; joinLinks: Map<string, string> }> {
+/** Not recorded unless `recording` is set (a recorder per site is an ffmpeg process the other tests do not need). */
+export async function scheduleMeeting(
+	running: RunningApp,
+	accounts: Map<string, SeededAccount>,
+	title: string,
+	invitedUnitIds: string[],
+	options: { recording?: boolean } = {}
+): Promise<{ meetingId: string; joinLinks: Map<string, string> }> {
 	const admin = await login(running.app, accounts, 'admin');
 	const chairs = await running.app.inject({ url: '/api/accounts/chairs', headers: admin.headers });
 	const created = await running.app.inject({
@@ -212,6 +219,7 @@ export async function scheduleMeeting(running: RunningApp, accounts: Map<string,
 			chairId: chairs.json<{ id: string }[]>()[0]!.id,
 			agenda: [{ title: 'Báo cáo tình hình', presenter: 'Văn phòng', durationMinutes: 10 }],
 			invitedUnitIds,
+			recordingEnabled: options.recording ?? false,
 		},
 	});
 	const body = created.json<{ meeting: { id: string }; joinLinks: { unitId: string; url: string }[] }>();

@@ -29,7 +29,7 @@ describe('recordings and transcript through the app', () => {
 	const get = <T>(url: string, username: string) => running.app.inject({ url, headers: f.signed.get(username)!.headers }).then((r) => ({ status: r.statusCode, body: r.json<T>() }));
 
 	it('the chair pauses and resumes the recording: the recorder stops and starts again, every site sees it, nobody else may', async () => {
-		const { id } = await f.schedule(['dong-thinh']);
+		const { id } = await f.schedule(['dong-thinh'], { recording: true });
 		const chair = await f.as('chutri');
 		const commune = await f.as('dongthinh');
 		const joined = await f.join(chair, { meetingId: id });
@@ -48,11 +48,14 @@ describe('recordings and transcript through the app', () => {
 		await until(async () => (await runs())[0]?.endReason === 'paused', 20000, 'the run ended by the pause');
 		expect((await running.app.db.meeting.findUniqueOrThrow({ where: { id } })).recordingPaused).toBe(true);
 		// Paused, a new track starts no recorder.
-		await new Promise((resolve) => setTimeout(resolve, 800));
-		expect(await runs()).toHaveLength(1);
+		await f.produceMicrophone(chair);
+		await new Promise((resolve) => setTimeout(resolve, 3000));
+		expect(await running.app.db.recordingRun.count({ where: { meetingId: id } })).toBe(1);
 
 		expect((await ask<Ack>(chair, 'chair:recording', { paused: false })).ok).toBe(true);
 		await until(async () => (await runs()).length === 2, 15000, 'a new run after the resume');
+		// The chair's microphone, added while paused, is recorded from the resume on.
+		await until(async () => (await running.app.db.recordingRun.count({ where: { meetingId: id, unitId: 'song-lo' } })) === 1, 15000, 'the chair’s run after the resume');
 		const actions = (await get<{ action: string }[]>(`/api/meetings/${id}/actions`, 'admin')).body.map((a) => a.action);
 		expect(actions).toEqual(expect.arrayContaining(['recording.paused', 'recording.resumed']));
 		expect((await ask<Ack>(chair, 'chair:end', {})).ok).toBe(true);
@@ -63,7 +66,7 @@ describe('recordings and transcript through the app', () => {
 	}, 60000);
 
 	it('a meeting scheduled without recording records nothing, and cannot be switched on once live', async () => {
-		const { id } = await f.schedule(['dong-thinh']);
+		const { id } = await f.schedule(['dong-thinh'], { recording: true });
 		const put = async (recordingEnabled: boolean) => {
 			const detail = (await get<Record<string, unknown>>(`/api/meetings/${id}`, 'admin')).body as { title: string; description: string; location: string; startsAt: string; endsAt: string; chair: { id: string }; invitations: { unitId: string }[] };
 			return running.app.inject({
@@ -73,6 +76,8 @@ describe('recordings and transcript through the app', () => {
 				payload: { title: detail.title, description: detail.description, location: detail.location, startsAt: detail.startsAt, endsAt: detail.endsAt, chairId: detail.chair.id, agenda: [], invitedUnitIds: detail.invitations.map((i) => i.unitId), recordingEnabled },
 			});
 		};
+		// Recording is on unless the scheduler switches it off.
+		expect((await get<{ recordingEnabled: boolean }>(`/api/meetings/${id}`, 'admin')).body.recordingEnabled).toBe(true);
 		expect((await put(false)).statusCode).toBe(200);
 		const chair = await f.as('chutri');
 		const commune = await f.as('dongthinh');
@@ -83,14 +88,15 @@ describe('recordings and transcript through the app', () => {
 		const changed = await put(true);
 		expect(changed.statusCode).toBe(409);
 		expect((await get<{ recordingEnabled: boolean }>(`/api/meetings/${id}`, 'admin')).body.recordingEnabled).toBe(false);
-		await new Promise((resolve) => setTimeout(resolve, 800));
+		// A recorder would have its run row within about a second of the track (settle, ffmpeg listening).
+		await new Promise((resolve) => setTimeout(resolve, 3000));
 		expect(await running.app.db.recordingRun.count({ where: { meetingId: id } })).toBe(0);
 		await ask<Ack>(chair, 'chair:end', {});
 	}, 30000);
 
 	/** An ended meeting with two recorded sites, their made files and a transcript, written as the jobs would. */
 	async function recordedMeeting() {
-		const { id } = await f.schedule(['dong-thinh', 'hai-luu']);
+		const { id } = await f.schedule(['dong-thinh', 'hai-luu'], { recording: true });
 		const startedAt = new Date(Date.now() - 120_000);
 		await running.app.db.meeting.update({ where: { id }, data: { status: 'ended', startedAt, endedAt: new Date(startedAt.getTime() + 60_000) } });
 		const dir = join(running.dataDir, 'recordings', id);

@@ -52,7 +52,7 @@ describe('recording manager (mediasoup → ffmpeg → manifest)', () => {
 
 	/** A meeting of its own per test: runs are listed by meeting, on that meeting's clock. */
 	async function setUp(segmentSeconds = 1) {
-		meetingId = (await f.schedule(['dong-thinh'])).id;
+		meetingId = (await f.schedule(['dong-thinh'], { recording: true })).id;
 		dir = mkdtempSync(join(tmpdir(), 'giaoban-recordings-'));
 		cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
 		const bus = new MeetingEventBus(() => undefined);

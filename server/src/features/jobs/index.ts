@@ -13,6 +13,8 @@ export type Jobs = {
 	cancel: JobRunner['cancel'];
 	retry: JobRunner['retry'];
 	listForMeeting: (meetingId: string) => Promise<JobRecord[]>;
+	/** Failed jobs of these kinds updated since `since` (e.g. to run them again once their cause is fixed). */
+	listFailed: (kinds: readonly string[], since: Date) => Promise<JobRecord[]>;
 };
 
 declare module 'fastify' {
@@ -42,6 +44,7 @@ export default fp<JobsPluginOptions>(
 			cancel: (id) => runner.cancel(id),
 			retry: (id) => runner.retry(id),
 			listForMeeting: (meetingId) => repository.listForMeeting(meetingId),
+			listFailed: (kinds, since) => repository.listFailed(kinds, since),
 		} satisfies Jobs);
 		fastify.addHook('onReady', async () => {
 			runner.start();

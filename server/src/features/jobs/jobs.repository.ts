@@ -226,6 +226,12 @@ export function createJobsRepository(db: Database) {
 		},
 
 		/** Oldest first: the order the work was asked for. */
+		/** Failed jobs of these kinds that changed since `since`, oldest first, at most `limit`. */
+		async listFailed(kinds: readonly string[], since: Date, limit = 1000): Promise<JobRecord[]> {
+			const rows = await db.job.findMany({ where: { status: 'failed', kind: { in: [...kinds] }, updatedAt: { gte: since } }, orderBy: { createdAt: 'asc' }, take: limit });
+			return rows.map(toRecord);
+		},
+
 		async listForMeeting(meetingId: string): Promise<JobRecord[]> {
 			const rows = await db.job.findMany({ where: { meetingId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
 			return rows.map(toRecord);

@@ -123,7 +123,11 @@ export function createMeetingsRepository(db: Database) {
 			}
 		): Promise<boolean> {
 			return db.$transaction(async (tx) => {
-				const { count } = await tx.meeting.updateMany({ where: { id: meetingId, status: { in: ['scheduled', 'live'] } }, data: change.fields });
+				// Recording is set before the start only: a meeting that went live meanwhile keeps its setting.
+				const { count } = await tx.meeting.updateMany({
+					where: { id: meetingId, OR: [{ status: 'scheduled' }, { status: 'live', recordingEnabled: change.fields.recordingEnabled }] },
+					data: change.fields,
+				});
 				if (count === 0) {
 					return false;
 				}

@@ -23,10 +23,34 @@ export class RecordersStillClosingError extends Error {
 	}
 }
 
+/** The meeting's recordings were deleted while the export ran; the next attempt finds nothing to do. */
+export class RecordingsDeletedError extends Error {
+	constructor() {
+		super('The recordings of this meeting were deleted during the export');
+		this.name = 'RecordingsDeletedError';
+	}
+}
+
 /** Stored names are fixed per meeting and slot: a job run again overwrites its own half-made file. */
 function outputName(meetingId: string, kind: 'site-audio' | 'mixed-audio' | 'video', unitId: string | null): string {
 	const unitPart = unitId ? `-${createHash('sha256').update(unitId).digest('hex').slice(0, 16)}` : '';
 	return `${meetingId}-${kind}${unitPart}.${kind === 'video' ? 'mp4' : 'm4a'}`;
+}
+
+/** Runs split into lanes of runs that do not overlap in time, in start order (greedy: the first lane that is free). */
+export function nonOverlappingLanes<T extends { startMs: number; endMs: number | null; segments: { endMs: number }[] }>(runs: readonly T[]): T[][] {
+	const lanes: { end: number; runs: T[] }[] = [];
+	for (const run of [...runs].sort((a, b) => a.startMs - b.startMs)) {
+		const end = run.endMs ?? Math.max(run.startMs, ...run.segments.map((s) => s.endMs));
+		const lane = lanes.find((l) => l.end <= run.startMs);
+		if (lane) {
+			lane.runs.push(run);
+			lane.end = end;
+		} else {
+			lanes.push({ end, runs: [run] });
+		}
+	}
+	return lanes.map((l) => l.runs);
 }
 
 /**
@@ -68,6 +92,10 @@ export function exportMeetingJob(deps: Deps): JobHandler {
 				sizeBytes: size,
 				sha256: await sha256File(path),
 			});
+			if (!row) {
+				await rm(path, { force: true });
+				throw new RecordingsDeletedError();
+			}
 			done.set(`${kind}:${unitId ?? ''}`, row);
 			deps.notify(meetingId);
 			return row;
@@ -82,8 +110,22 @@ export function exportMeetingJob(deps: Deps): JobHandler {
 				const fileName = outputName(meetingId, 'site-audio', unitId);
 				const path = deps.store.path(meetingId, fileName);
 				if (!done.has(`site-audio:${unitId}`)) {
-					const segments = files(runs.filter((r) => r.unitId === unitId && r.hasAudio).flatMap((r) => r.segments)).sort((a, b) => a.startMs - b.startMs);
-					const made = await buildSiteAudio({ segments, durationMs, out: path, workDir, signal: ctx.signal, onProgress: step((WEIGHT.siteAudio * index) / units.length, WEIGHT.siteAudio / units.length) });
+					// Two people of one unit (the chair and the secretary in the hall) record at the same
+					// time: each lane holds runs that do not overlap, and the lanes are mixed.
+					const lanes = nonOverlappingLanes(runs.filter((r) => r.unitId === unitId && r.hasAudio));
+					const progress = step((WEIGHT.siteAudio * index) / units.length, WEIGHT.siteAudio / units.length);
+					let made: { durationMs: number };
+					if (lanes.length === 1) {
+						made = await buildSiteAudio({ segments: files(lanes[0]!.flatMap((r) => r.segments)), durationMs, out: path, workDir, signal: ctx.signal, onProgress: progress });
+					} else {
+						const lanePaths: string[] = [];
+						for (const [i, lane] of lanes.entries()) {
+							const lanePath = join(workDir, `lane-${i}.m4a`);
+							await buildSiteAudio({ segments: files(lane.flatMap((r) => r.segments)), durationMs, out: lanePath, workDir, signal: ctx.signal });
+							lanePaths.push(lanePath);
+						}
+						made = await mixAudio({ inputs: lanePaths, durationMs, out: path, signal: ctx.signal, onProgress: progress });
+					}
 					await store('site-audio', unitId, made, path, fileName);
 				}
 				siteAudio.push(path);
@@ -104,10 +146,12 @@ export function exportMeetingJob(deps: Deps): JobHandler {
 			if (!done.has('video:')) {
 				const fileName = outputName(meetingId, 'video', null);
 				const path = deps.store.path(meetingId, fileName);
+				// One camera per unit on screen: of a unit's overlapping video runs, the earlier lane.
+				const videoRuns = [...new Set(runs.map((r) => r.unitId))].flatMap((unitId) => nonOverlappingLanes(runs.filter((r) => r.unitId === unitId && r.hasVideo))[0] ?? []);
 				const shots = speakerShots({
 					durationMs,
 					changes: await deps.media.speakerChanges(meetingId),
-					runs: runs.map((r) => ({ unitId: r.unitId, unitName: r.unit.name, hasVideo: r.hasVideo, segments: files(r.segments) })),
+					runs: [...videoRuns, ...runs.filter((r) => !r.hasVideo)].map((r) => ({ unitId: r.unitId, unitName: r.unit.name, hasVideo: r.hasVideo, segments: files(r.segments) })),
 				});
 				const made = await renderSpeakerVideo({ durationMs, shots, audio: mixed, out: path, workDir, signal: ctx.signal, onProgress: step(WEIGHT.siteAudio + WEIGHT.mix, WEIGHT.video) });
 				await store('video', null, made, path, fileName);

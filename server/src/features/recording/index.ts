@@ -8,7 +8,6 @@ import { createMediaRepository, createRecordingRepository, type MediaRepository,
 import recordingRoutes from './recording.routes.ts';
 import { retentionJob } from './retention.job.ts';
 
-export { meetingMediaAccess } from './recording.routes.ts';
 export type { StoredSegment } from './recording-manager.ts';
 
 declare module 'fastify' {
@@ -105,6 +104,10 @@ export default fp(
 			}
 			for (const meetingId of await media.meetingsAwaitingExport()) {
 				await enqueueExport(meetingId);
+			}
+			// An export that failed (a run left open, ffmpeg missing) runs again after a restart.
+			for (const job of await fastify.jobs.listFailed(['export-meeting'], new Date(Date.now() - 7 * 86_400_000))) {
+				await fastify.jobs.retry(job.id).catch((error: unknown) => log.warn({ err: error, jobId: job.id }, 'could not retry a meeting export'));
 			}
 			await enqueueRetention();
 		});

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Producer, Router } from 'mediasoup/node/lib/types.js';
 import type { MeetingEventBus, MeetingEventName, MeetingEventOf } from '../../domain/meeting-events.ts';
@@ -7,7 +7,7 @@ import { SerialQueue } from '../../lib/serial-queue.ts';
 import { TypedEmitter } from '../../lib/typed-emitter.ts';
 import type { PortPool } from './port-pool.ts';
 import type { RecordingRepository } from './recording.repository.ts';
-import { sha256File } from './segment-recorder.ts';
+import { parseSegmentList, sha256File } from './segment-recorder.ts';
 import { SiteRecorder } from './site-recorder.ts';
 
 type Log = { info: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
@@ -43,8 +43,12 @@ type Site = {
 	failures: number;
 };
 
-/** `recording` is read from the database at the first reconcile, then follows recording:changed. */
-type MeetingState = { startedAt: number | null; recording: { enabled: boolean; paused: boolean } | null; sites: Map<string, Site> };
+/**
+ * `recording` is read from the database when a reconcile needs it and forgotten whenever it may
+ * have changed (the meeting started, the chair paused or resumed): the database is written before
+ * those events. `stateVersion` counts the changes, so a read that a change overtook is not kept.
+ */
+type MeetingState = { startedAt: number | null; recording: { enabled: boolean; paused: boolean } | null; stateVersion: number; sites: Map<string, Site> };
 
 export type StoredSegment = { id: string; runId: string; meetingId: string; unitId: string; hasAudio: boolean };
 
@@ -85,6 +89,16 @@ export class RecordingManager extends TypedEmitter<RecordingManagerEvents> {
 	async recoverOpenRuns(): Promise<number> {
 		const open = await this.#options.repo.openRuns();
 		for (const run of open) {
+			// ffmpeg outlives a killed server by a few seconds (its input times out once the workers
+			// are gone) and closes its segment then: what its list holds beyond the manifest is added.
+			const list = await readFile(join(this.#options.dir, run.meetingId, `${run.id}.csv`), 'utf8').catch(() => '');
+			const known = new Set(run.segments.map((s) => s.sequence));
+			for (const segment of parseSegmentList(list).filter((s) => !known.has(s.sequence) && s.endSec - s.startSec >= 0.001)) {
+				const stored = await this.#store({ meetingId: run.meetingId, unitId: run.unitId }, { id: run.id, startMs: run.startMs, hasAudio: run.hasAudio }, { ...segment, file: join(this.#options.dir, run.meetingId, segment.file) }).catch(() => null);
+				if (stored) {
+					run.segments.push({ sequence: segment.sequence, endMs: stored.endMs });
+				}
+			}
 			const end = Math.max(run.startMs, ...run.segments.map((s) => s.endMs));
 			await this.#options.repo.endRun(run.id, end, 'server-restart');
 			this.safeEmit('run-ended', { runId: run.id, meetingId: run.meetingId, unitId: run.unitId, hasAudio: run.hasAudio });
@@ -118,6 +132,9 @@ export class RecordingManager extends TypedEmitter<RecordingManagerEvents> {
 		}
 		switch (event) {
 			case 'meeting:started':
+				// Scheduling may have switched recording on or off while sites waited for the host.
+				meeting.recording = null;
+				meeting.stateVersion += 1;
 				for (const site of meeting.sites.values()) {
 					this.#schedule(site);
 				}
@@ -172,10 +189,8 @@ export class RecordingManager extends TypedEmitter<RecordingManagerEvents> {
 				break;
 			}
 			case 'recording:changed': {
-				const { paused } = payload as MeetingEventOf<'recording:changed'>;
-				if (meeting.recording) {
-					meeting.recording.paused = paused;
-				}
+				meeting.recording = null;
+				meeting.stateVersion += 1;
 				for (const site of meeting.sites.values()) {
 					this.#schedule(site, 0);
 				}
@@ -191,7 +206,7 @@ export class RecordingManager extends TypedEmitter<RecordingManagerEvents> {
 	#meeting(meetingId: string): MeetingState {
 		let meeting = this.#meetings.get(meetingId);
 		if (!meeting) {
-			meeting = { startedAt: null, recording: null, sites: new Map() };
+			meeting = { startedAt: null, recording: null, stateVersion: 0, sites: new Map() };
 			this.#meetings.set(meetingId, meeting);
 		}
 		return meeting;
@@ -226,7 +241,16 @@ export class RecordingManager extends TypedEmitter<RecordingManagerEvents> {
 		if (site.gone || this.#closed || !meeting) {
 			return;
 		}
-		meeting.recording ??= await this.#options.repo.recordingState(site.meetingId);
+		while (!meeting.recording) {
+			const version = meeting.stateVersion;
+			const state = await this.#options.repo.recordingState(site.meetingId);
+			if (meeting.stateVersion === version) {
+				meeting.recording = state;
+			}
+		}
+		if (site.gone || this.#closed) {
+			return;
+		}
 		const live = [...site.tracks.values()].filter((t) => !t.paused && !t.producer.closed);
 		const recording = meeting.recording.enabled && !meeting.recording.paused;
 		const wanted = meeting.startedAt !== null && recording && site.router && !site.router.closed ? live : [];
@@ -256,6 +280,11 @@ export class RecordingManager extends TypedEmitter<RecordingManagerEvents> {
 			});
 		} catch (error) {
 			this.#retryLater(site, error);
+			return;
+		}
+		if (site.gone || this.#closed || !this.#meetings.has(site.meetingId)) {
+			// The site left or the meeting ended while ffmpeg started: no run for it.
+			await recorder.close();
 			return;
 		}
 		// Media starts now: the run's clock starts when ffmpeg could first receive it, and the row
@@ -295,10 +324,22 @@ export class RecordingManager extends TypedEmitter<RecordingManagerEvents> {
 	}
 
 	async #storeSegment(site: Site, run: Run, segment: { file: string; startSec: number; endSec: number; sequence: number }): Promise<void> {
+		await this.#store(site, run, segment);
+		// A recorder that has produced a segment works: a later failure starts the backoff afresh.
+		site.failures = 0;
+	}
+
+	/** Hashes a closed segment into the manifest, on the meeting clock, and announces it. */
+	async #store(
+		site: { meetingId: string; unitId: string },
+		run: { id: string; startMs: number; hasAudio: boolean },
+		segment: { file: string; startSec: number; endSec: number; sequence: number }
+	): Promise<{ endMs: number }> {
 		// Named by the server: <run id>-<index>.mkv (the prefix ffmpeg was given is the run's id).
 		const fileName = basename(segment.file);
 		const target = join(this.#options.dir, site.meetingId, fileName);
 		const { size } = await stat(target);
+		const endMs = Math.round(run.startMs + segment.endSec * 1000);
 		const id = await this.#options.repo.addSegment({
 			runId: run.id,
 			meetingId: site.meetingId,
@@ -306,13 +347,17 @@ export class RecordingManager extends TypedEmitter<RecordingManagerEvents> {
 			sequence: segment.sequence,
 			fileName,
 			startMs: Math.round(run.startMs + segment.startSec * 1000),
-			endMs: Math.round(run.startMs + segment.endSec * 1000),
+			endMs,
 			sizeBytes: size,
 			sha256: await sha256File(target),
 		});
-		// A recorder that has produced a segment works: a later failure starts the backoff afresh.
-		site.failures = 0;
+		if (id === null) {
+			// The recordings were deleted by hand meanwhile: this late segment goes with them.
+			await rm(target, { force: true });
+			return { endMs };
+		}
 		this.safeEmit('segment-stored', { id, runId: run.id, meetingId: site.meetingId, unitId: site.unitId, hasAudio: run.hasAudio });
+		return { endMs };
 	}
 
 	#runEnded(site: Site, run: Run): void {

@@ -18,15 +18,24 @@ export function createRecordingRepository(db: Database) {
 			await db.recordingRun.updateMany({ where: { id: runId, endMs: null }, data: { endMs, endReason } });
 		},
 
-		/** Idempotent: a segment reported twice (a reread list) is stored once. Returns its id. */
-		async addSegment(segment: NewSegment): Promise<string> {
-			const row = await db.recordingSegment.upsert({
-				where: { runId_sequence: { runId: segment.runId, sequence: segment.sequence } },
-				create: segment,
-				update: {},
-				select: { id: true },
+		/**
+		 * Idempotent: a segment reported twice (a reread list) is stored once. Returns its id, or null
+		 * when the meeting's recordings were deleted meanwhile (the caller removes the file).
+		 */
+		async addSegment(segment: NewSegment): Promise<string | null> {
+			return db.$transaction(async (tx) => {
+				const meeting = await tx.meeting.findUnique({ where: { id: segment.meetingId }, select: { recordingDeletedAt: true } });
+				if (!meeting || meeting.recordingDeletedAt) {
+					return null;
+				}
+				const row = await tx.recordingSegment.upsert({
+					where: { runId_sequence: { runId: segment.runId, sequence: segment.sequence } },
+					create: segment,
+					update: {},
+					select: { id: true },
+				});
+				return row.id;
 			});
-			return row.id;
 		},
 
 		/** Runs a crash left open (no end), with their segments so far. */
@@ -108,10 +117,19 @@ export function createMediaRepository(db: Database) {
 			return db.mediaFile.findFirst({ where: { id, meetingId } });
 		},
 
-		/** Idempotent per slot: a job that made the file twice keeps the first row (its file is the one served). */
-		async addMediaFile(file: Omit<MediaFileRow, 'id' | 'createdAt'>): Promise<MediaFileRow> {
+		/**
+		 * Idempotent per slot: a job that made the file twice keeps the first row (its file is the one
+		 * served). Null when the meeting's recordings were deleted meanwhile.
+		 */
+		async addMediaFile(file: Omit<MediaFileRow, 'id' | 'createdAt'>): Promise<MediaFileRow | null> {
 			const slot = `${file.kind}:${file.unitId ?? ''}`;
-			return db.mediaFile.upsert({ where: { meetingId_slot: { meetingId: file.meetingId, slot } }, create: { ...file, slot }, update: {} });
+			return db.$transaction(async (tx) => {
+				const meeting = await tx.meeting.findUnique({ where: { id: file.meetingId }, select: { recordingDeletedAt: true } });
+				if (!meeting || meeting.recordingDeletedAt) {
+					return null;
+				}
+				return tx.mediaFile.upsert({ where: { meetingId_slot: { meetingId: file.meetingId, slot } }, create: { ...file, slot }, update: {} });
+			});
 		},
 
 		/**
@@ -125,6 +143,8 @@ export function createMediaRepository(db: Database) {
 				const media = await tx.mediaFile.findMany({ where: { meetingId }, select: { fileName: true } });
 				await tx.recordingSegment.deleteMany({ where: { meetingId } });
 				await tx.mediaFile.deleteMany({ where: { meetingId } });
+				// Who spoke when goes with the media: only the transcript and the minutes stay.
+				await tx.speakerChange.deleteMany({ where: { meetingId } });
 				await tx.meeting.update({ where: { id: meetingId }, data: { recordingDeletedAt: at, recordingDeletedReason: reason }, select: { id: true } });
 				return [...segments, ...media].map((f) => f.fileName);
 			});

@@ -1,12 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError } from '#shared/api/common.ts';
 import { MeetingParams } from '#shared/api/meetings.ts';
 import { MediaParams, MeetingRecordings, type MediaFileView, type MediaKind } from '#shared/api/recordings.ts';
 import { ForbiddenError, InvalidStateError, NotFoundError } from '../../lib/errors.ts';
-import { userOf } from '../auth/auth-plugin.ts';
-import { accessOfDetail, canCorrectTranscript, canManage, recordingScope } from '../meetings/meeting-policy.ts';
+import { meetingMediaAccess } from '../meetings/meeting-media-access.ts';
 import { createMeetingsRepository } from '../meetings/meetings.repository.ts';
 import { createMeetingsService } from '../meetings/meetings.service.ts';
 import { parseByteRange } from './byte-range.ts';
@@ -22,21 +20,6 @@ export type RecordingRoutesOptions = {
 	/** Deletes the meeting's media (files and rows together) and tells its watchers. */
 	deleteMedia: (meetingId: string, reason: 'retention' | 'manual') => Promise<number>;
 };
-
-/**
- * The meeting's media for the user asking: the meeting as they may see it (404 otherwise) and which
- * sites' media they may have: the host unit all, an invited unit its own.
- */
-export async function meetingMediaAccess(fastify: { db: Parameters<typeof createMeetingsRepository>[0] }, request: FastifyRequest, meetingId: string) {
-	const user = userOf(request);
-	const meeting = await createMeetingsService(createMeetingsRepository(fastify.db), { publicUrl: () => '', address: request.ip }).get(user, meetingId);
-	const access = accessOfDetail(meeting);
-	const scope = recordingScope(user, access);
-	if (!scope) {
-		throw new NotFoundError(`No meeting ${meetingId}`);
-	}
-	return { user, meeting, scope, canCorrect: canCorrectTranscript(user, access), canManage: canManage(user, access) };
-}
 
 function mediaView(meetingId: string, row: MediaFileRow): MediaFileView {
 	return {

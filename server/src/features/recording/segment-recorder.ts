@@ -186,16 +186,8 @@ export class SegmentRecorder extends TypedEmitter<SegmentRecorderEvents> {
 		} catch {
 			return;
 		}
-		// Only whole lines: the last one may still be being written.
-		for (const line of text.split('\n').slice(0, -1)) {
-			const [file, start, end] = line.trim().split(',');
-			const sequence = Number(/-(\d+)\.mkv$/.exec(file ?? '')?.[1]);
-			if (!file || start === undefined || end === undefined || !Number.isInteger(sequence) || this.#reported.has(file)) {
-				continue;
-			}
-			const startSec = Number(start);
-			const endSec = Number(end);
-			if (!Number.isFinite(startSec) || !Number.isFinite(endSec)) {
+		for (const { file, sequence, startSec, endSec } of parseSegmentList(text)) {
+			if (this.#reported.has(file)) {
 				continue;
 			}
 			this.#reported.add(file);
@@ -207,6 +199,24 @@ export class SegmentRecorder extends TypedEmitter<SegmentRecorderEvents> {
 			this.safeEmit('segment', { file: join(this.#options.dir, file), sequence, startSec, endSec });
 		}
 	}
+}
+
+/**
+ * The closed segments in ffmpeg's CSV segment list (`file,start,end` per line, seconds from the
+ * run's first packet). Only whole lines: the last one may still be being written.
+ */
+export function parseSegmentList(text: string): { file: string; sequence: number; startSec: number; endSec: number }[] {
+	const segments = [];
+	for (const line of text.split('\n').slice(0, -1)) {
+		const [file, start, end] = line.trim().split(',');
+		const sequence = Number(/-(\d+)\.mkv$/.exec(file ?? '')?.[1]);
+		const startSec = Number(start);
+		const endSec = Number(end);
+		if (file && /^[A-Za-z0-9_-]+\.mkv$/.test(file) && Number.isInteger(sequence) && start !== undefined && end !== undefined && Number.isFinite(startSec) && Number.isFinite(endSec)) {
+			segments.push({ file, sequence, startSec, endSec });
+		}
+	}
+	return segments;
 }
 
 /** SHA-256 of a file, streamed. */

@@ -36,6 +36,10 @@ export function createTranscriptRepository(db: Database) {
 			return { ...run, segments: run.segments.map((s) => ({ ...s, speech: s.speech === null ? null : (JSON.parse(s.speech) as SpeechSpan[]) })) };
 		},
 
+		async recentlyEndedAudioRuns(since: Date) {
+			return db.recordingRun.findMany({ where: { hasAudio: true, endMs: { not: null }, createdAt: { gte: since }, meeting: { recordingDeletedAt: null } }, select: { id: true, meetingId: true } });
+		},
+
 		async segmentFiles(ids: readonly string[]) {
 			const rows = await db.recordingSegment.findMany({ where: { id: { in: [...ids] } }, select: { id: true, fileName: true, startMs: true, endMs: true } });
 			return rows.sort((a, b) => a.startMs - b.startMs);

@@ -5,7 +5,7 @@ import { MeetingTranscript, TranscriptCorrection, TranscriptQuery, TranscriptSeg
 import { ForbiddenError, NotFoundError } from '../../lib/errors.ts';
 import { createMeetingsRepository } from '../meetings/meetings.repository.ts';
 import { createMeetingsService } from '../meetings/meetings.service.ts';
-import { meetingMediaAccess } from '../recording/index.ts';
+import { meetingMediaAccess } from '../meetings/meeting-media-access.ts';
 import { JOB_KINDS } from './transcription-pipeline.ts';
 import { toSrt, toWebVtt } from './transcript-formats.ts';
 import type { TranscriptRepository } from './transcript.repository.ts';
@@ -46,6 +46,8 @@ const transcriptRoutes: FastifyPluginAsyncTypebox<{ repo: TranscriptRepository; 
 		},
 		async (request, reply) => {
 			const { meeting, scope } = await meetingMediaAccess(fastify, request, request.params.id);
+			// What people said: kept out of shared caches and the browser's disk cache.
+			reply.header('cache-control', 'private, no-store');
 			const segments = (await repo.list(meeting.id, scope.unitId)).map(view);
 			const format = request.query.format;
 			const day = (meeting.startedAt ?? meeting.startsAt).slice(0, 10);
