@@ -10,6 +10,7 @@ import type { JobSummary } from '../../shared/src/api/jobs.ts';
 import type { MeetingRecordings, MeetingTranscript } from '../../shared/src/api/recordings.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
 import { writeRandomWhisperModel } from '../helpers/ggml-model.ts';
+import { vietnameseMicrophoneWav } from '../helpers/media-files.ts';
 import { enterRoom, ownState, signIn, until, waitForFlowing, waitForParticipants } from '../helpers/room-pages.ts';
 import { migratedDataDir, testEnv, type TestDataDir } from '../helpers/test-env.ts';
 
@@ -80,10 +81,7 @@ describe('a recorded meeting survives a killed server', () => {
 	beforeAll(async () => {
 		expect(existsSync(BUNDLE), 'run the setup first: dist/server/server.mjs').toBe(true);
 		dir = mkdtempSync(join(tmpdir(), 'giaoban-restart-e2e-'));
-		const spoken = join(dir, 'spoken.wav');
-		execFileSync('espeak-ng', ['-v', 'vi', '-s', '150', '-w', spoken, 'Đề nghị các xã hoàn thành báo cáo trước ngày mười lăm.']);
-		const looped = join(dir, 'microphone.wav');
-		execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', spoken, '-af', 'apad=pad_dur=2', '-ar', '48000', '-ac', '1', looped]);
+		const looped = vietnameseMicrophoneWav(dir, 'Đề nghị các xã hoàn thành báo cáo trước ngày mười lăm.');
 		const model = join(dir, 'ggml-tiny-random.bin');
 		writeRandomWhisperModel(model, { size: 'tiny' });
 		data = migratedDataDir();

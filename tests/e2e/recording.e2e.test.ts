@@ -10,7 +10,7 @@ import type { SeededAccount } from '../../server/src/features/demo-data/seed-dem
 import { login, seedAccounts } from '../helpers/accounts.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
 import { writeRandomWhisperModel } from '../helpers/ggml-model.ts';
-import { probeDurationSec } from '../helpers/media-files.ts';
+import { probeDurationSec, vietnameseMicrophoneWav } from '../helpers/media-files.ts';
 import { enterRoom, ownState, scheduleMeeting, signIn, until, waitForFlowing, waitForParticipants } from '../helpers/room-pages.ts';
 import { startApp, type RunningApp } from '../helpers/start-app.ts';
 
@@ -43,11 +43,7 @@ describe('a recorded meeting, from the browsers to the transcript and the MP4', 
 
 	beforeAll(async () => {
 		dir = mkdtempSync(join(tmpdir(), 'giaoban-recording-e2e-'));
-		const spoken = join(dir, 'spoken.wav');
-		execFileSync('espeak-ng', ['-v', 'vi', '-s', '150', '-w', spoken, 'Xin báo cáo tình hình sản xuất nông nghiệp của xã trong tuần qua. Diện tích lúa đã gieo cấy đạt kế hoạch.']);
-		// Speech, then two seconds of silence, looped by Chromium: regions with pauses between them.
-		const looped = join(dir, 'microphone.wav');
-		execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', spoken, '-af', 'apad=pad_dur=2', '-ar', '48000', '-ac', '1', looped]);
+		const looped = vietnameseMicrophoneWav(dir, 'Xin báo cáo tình hình sản xuất nông nghiệp của xã trong tuần qua. Diện tích lúa đã gieo cấy đạt kế hoạch.');
 		const model = join(dir, 'ggml-tiny-random.bin');
 		writeRandomWhisperModel(model, { size: 'tiny' });
 		running = await startApp({ WHISPER_MODEL: model, RECORDING_SEGMENT_SECONDS: String(SEGMENT_SECONDS), WHISPER_THREADS: '2' });

@@ -94,6 +94,29 @@ describe('recordings and transcript through the app', () => {
 		await ask<Ack>(chair, 'chair:end', {});
 	}, 30000);
 
+	it('recording switched off while a commune waits for the host is off once the host starts the meeting', async () => {
+		const { id } = await f.schedule(['dong-thinh'], { recording: true });
+		const commune = await f.as('dongthinh');
+		// The commune is in the room before the meeting starts: the room is open with recording on.
+		expect((await f.join(commune, { meetingId: id })).snapshot.recording.enabled).toBe(true);
+		await f.produceMicrophone(commune);
+		const detail = (await get<{ title: string; description: string; location: string; startsAt: string; endsAt: string; chair: { id: string }; invitations: { unitId: string }[] }>(`/api/meetings/${id}`, 'admin')).body;
+		const put = await running.app.inject({
+			method: 'PUT',
+			url: `/api/meetings/${id}`,
+			headers: f.admin,
+			payload: { title: detail.title, description: detail.description, location: detail.location, startsAt: detail.startsAt, endsAt: detail.endsAt, chairId: detail.chair.id, agenda: [], invitedUnitIds: ['dong-thinh'], recordingEnabled: false },
+		});
+		expect(put.statusCode).toBe(200);
+		const chair = await f.as('chutri');
+		const seen = nextEvent<RoomSnapshot>(commune, 'room:snapshot', (s) => s.participants.length === 2);
+		expect((await f.join(chair, { meetingId: id })).snapshot.recording.enabled).toBe(false);
+		expect((await seen).recording.enabled).toBe(false);
+		await new Promise((resolve) => setTimeout(resolve, 3000));
+		expect(await running.app.db.recordingRun.count({ where: { meetingId: id } })).toBe(0);
+		await ask<Ack>(chair, 'chair:end', {});
+	}, 30000);
+
 	/** An ended meeting with two recorded sites, their made files and a transcript, written as the jobs would. */
 	async function recordedMeeting() {
 		const { id } = await f.schedule(['dong-thinh', 'hai-luu'], { recording: true });

@@ -157,6 +157,10 @@ export class ConferenceRegistry {
 				title: meeting.title,
 				locked: meeting.locked,
 				recording: { enabled: meeting.recordingEnabled, paused: meeting.recordingPaused },
+				readRecording: async () => {
+					const current = await repo.findMeeting(meetingId);
+					return { enabled: current?.recordingEnabled ?? false, paused: current?.recordingPaused ?? false };
+				},
 				access,
 				media,
 				journal,

@@ -121,7 +121,8 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 	#spotlight: string | null = null;
 	#activeSpeaker: string | null = null;
 	#locked: boolean;
-	readonly #recording: { enabled: boolean; paused: boolean };
+	#recording: { enabled: boolean; paused: boolean };
+	readonly #readRecording: (() => Promise<{ enabled: boolean; paused: boolean }>) | undefined;
 	readonly #roomId = randomUUID();
 	#seq = 0;
 	#lastSize = 0;
@@ -132,6 +133,8 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		title: string;
 		locked: boolean;
 		recording: { enabled: boolean; paused: boolean };
+		/** Reads the recording setting again when the host starts the meeting (it may have been edited while communes waited). */
+		readRecording?: () => Promise<{ enabled: boolean; paused: boolean }>;
 		access: SiteAccess;
 		media: MediaRoom;
 		journal: MeetingJournal;
@@ -142,6 +145,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		this.title = options.title;
 		this.#locked = options.locked;
 		this.#recording = { ...options.recording };
+		this.#readRecording = options.readRecording;
 		this.#access = options.access;
 		this.#media = options.media;
 		this.#journal = options.journal;
@@ -534,6 +538,9 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		const start = identity.host && !this.#journal.started;
 		// Written first: a site the database does not know as present never enters the room.
 		await this.#journal.joined({ participantId: id, ...identity }, start);
+		if (start && this.#readRecording) {
+			this.#recording = await this.#readRecording().catch(() => this.#recording);
+		}
 		if (this.closed) {
 			// The media failed during the write: the join is on record, so is its end.
 			await this.#journal.left({ participantId: id, unitId: identity.unitId, unitName: identity.unitName }, 'media-failure');

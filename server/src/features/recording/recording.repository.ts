@@ -2,6 +2,25 @@ import type { Database } from '../../db/open-database.ts';
 
 export type NewSegment = { runId: string; meetingId: string; unitId: string; sequence: number; fileName: string; startMs: number; endMs: number; sizeBytes: number; sha256: string };
 
+/** A meeting's runs (one unit's, or all) with their segments in order and the unit's name. */
+function runsOf(db: Database, meetingId: string, unitId: string | null) {
+	return db.recordingRun.findMany({
+		where: { meetingId, ...(unitId ? { unitId } : {}) },
+		orderBy: [{ unitId: 'asc' }, { startMs: 'asc' }],
+		select: {
+			id: true,
+			unitId: true,
+			hasAudio: true,
+			hasVideo: true,
+			startMs: true,
+			endMs: true,
+			endReason: true,
+			unit: { select: { name: true } },
+			segments: { orderBy: { sequence: 'asc' }, select: { id: true, sequence: true, fileName: true, startMs: true, endMs: true, sizeBytes: true, sha256: true } },
+		},
+	});
+}
+
 /** The recording manifest: runs and their segments, on the meeting clock. */
 export function createRecordingRepository(db: Database) {
 	return {
@@ -44,21 +63,7 @@ export function createRecordingRepository(db: Database) {
 		},
 
 		async listForMeeting(meetingId: string, unitId: string | null = null) {
-			return db.recordingRun.findMany({
-				where: { meetingId, ...(unitId ? { unitId } : {}) },
-				orderBy: [{ unitId: 'asc' }, { startMs: 'asc' }],
-				select: {
-					id: true,
-					unitId: true,
-					hasAudio: true,
-					hasVideo: true,
-					startMs: true,
-					endMs: true,
-					endReason: true,
-					unit: { select: { name: true } },
-					segments: { orderBy: { sequence: 'asc' }, select: { sequence: true, fileName: true, startMs: true, endMs: true, sizeBytes: true, sha256: true } },
-				},
-			});
+			return runsOf(db, meetingId, unitId);
 		},
 	};
 }
@@ -68,7 +73,7 @@ export type MediaFileRow = { id: string; meetingId: string; kind: string; unitId
 /** What the post-meeting files are made from, and where they are recorded. */
 export function createMediaRepository(db: Database) {
 	return {
-		/** The last speaker change kept per meeting, so repeats of the same unit are not stored. */
+		/** A change of the speaking unit (the caller leaves out repeats of the same unit). */
 		async addSpeakerChange(meetingId: string, atMs: number, unitId: string | null): Promise<void> {
 			await db.speakerChange.create({ data: { meetingId, atMs, unitId }, select: { id: true } });
 		},
@@ -90,20 +95,7 @@ export function createMediaRepository(db: Database) {
 
 		/** Every run with its segments, for the export; unit names for the video's cards. */
 		async runsWithSegments(meetingId: string) {
-			return db.recordingRun.findMany({
-				where: { meetingId },
-				orderBy: [{ unitId: 'asc' }, { startMs: 'asc' }],
-				select: {
-					id: true,
-					unitId: true,
-					hasAudio: true,
-					hasVideo: true,
-					startMs: true,
-					endMs: true,
-					unit: { select: { name: true } },
-					segments: { orderBy: { sequence: 'asc' }, select: { id: true, fileName: true, startMs: true, endMs: true } },
-				},
-			});
+			return runsOf(db, meetingId, null);
 		},
 
 		async mediaFiles(meetingId: string, unitId: string | null = null): Promise<MediaFileRow[]> {

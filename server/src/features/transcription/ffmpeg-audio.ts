@@ -1,5 +1,6 @@
 import { spawnNiced, type SpawnNicedOptions, type SpawnResult } from '../../lib/spawn-niced.ts';
-import { lastLines, TranscriptionError } from './transcription-errors.ts';
+import { lastLines } from '../../lib/last-lines.ts';
+import { TranscriptionError } from './transcription-errors.ts';
 
 /**
  * Runs ffmpeg at the lowest CPU priority, with toWhisperWav's conventions: a missing program is

@@ -21,13 +21,3 @@ export class TranscriptionError extends UnavailableError {
 		return this.problem === 'failed';
 	}
 }
-
-/** The last non-empty lines of a program's stderr, for an error message. */
-export function lastLines(text: string, count = 3): string {
-	return text
-		.split('\n')
-		.map((line) => line.trim())
-		.filter((line) => line !== '')
-		.slice(-count)
-		.join(' | ');
-}

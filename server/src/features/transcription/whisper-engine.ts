@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Config } from '../../config/env.ts';
 import { spawnNiced, type SpawnResult } from '../../lib/spawn-niced.ts';
-import { lastLines, TranscriptionError } from './transcription-errors.ts';
+import { lastLines } from '../../lib/last-lines.ts';
+import { TranscriptionError } from './transcription-errors.ts';
 import { parseWhisperJson, type TranscriptSegment } from './whisper-output.ts';
 import { wavDurationMs } from './whisper-wav.ts';
 

@@ -1,7 +1,6 @@
 import { open, rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { spawnNiced, type SpawnResult } from '../../lib/spawn-niced.ts';
-import { lastLines, TranscriptionError } from './transcription-errors.ts';
+import { runFfmpeg } from './ffmpeg-audio.ts';
 
 /**
  * Converts any audio ffmpeg reads (the recorder's Opus in Matroska, a WAV) into what whisper.cpp
@@ -15,24 +14,8 @@ export async function toWhisperWav(input: string, output: string, signal?: Abort
 	const target = resolve(output);
 	const partial = `${target}.partial`;
 	try {
-		const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', '-i', resolve(input), '-map', '0:a:0', '-af', 'aresample=async=1', '-ar', '16000', '-ac', '1', '-c:a', 'pcm_s16le', '-f', 'wav', partial];
-		let outcome: SpawnResult;
-		try {
-			outcome = await spawnNiced('ffmpeg', args, { signal });
-		} catch (error) {
-			// ENOENT when not even `nice` was found and ffmpeg was started directly.
-			if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-				throw new TranscriptionError('no-program', "ffmpeg is not installed (Debian's ffmpeg; the setup installs it)");
-			}
-			throw error;
-		}
-		// nice's own exit codes when it cannot run the program.
-		if (outcome.exitCode === 126 || outcome.exitCode === 127) {
-			throw new TranscriptionError('no-program', `ffmpeg could not be run (Debian's ffmpeg; the setup installs it): ${lastLines(outcome.stderrTail)}`);
-		}
-		if (outcome.exitCode !== 0) {
-			throw new TranscriptionError('bad-audio', `ffmpeg could not convert ${input} for transcription (${outcome.signal ?? `exit ${outcome.exitCode}`}): ${lastLines(outcome.stderrTail)}`);
-		}
+		const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', '-i', resolve(input), '-map', '0:a:0', '-af', 'aresample=async=1:first_pts=0', '-ar', '16000', '-ac', '1', '-c:a', 'pcm_s16le', '-f', 'wav', partial];
+		await runFfmpeg(args, `convert ${input} for transcription`, signal ? { signal } : {});
 		await rename(partial, target);
 	} finally {
 		await rm(partial, { force: true });

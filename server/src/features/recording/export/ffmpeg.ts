@@ -1,6 +1,7 @@
 import { access, constants, rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { spawnNiced, type SpawnResult } from '../../../lib/spawn-niced.ts';
+import { lastLines } from '../../../lib/last-lines.ts';
 
 /**
  * Why an export failed. 'no-program' (ffmpeg missing) and 'bad-input' (a file missing, unreadable
@@ -28,15 +29,6 @@ export class MediaExportError extends Error {
 /** A stretch of one site's recording on the meeting clock (ms since the meeting started). */
 export type SegmentFile = { path: string; startMs: number; endMs: number };
 
-/** The last non-empty lines of a program's stderr, for an error message. */
-export function lastLines(text: string, count = 3): string {
-	return text
-		.split('\n')
-		.map((line) => line.trim())
-		.filter((line) => line !== '')
-		.slice(-count)
-		.join(' | ');
-}
 
 // What ffmpeg says when an input, not ffmpeg or the machine, is at fault (ffmpeg 5.1 wording).
 const BAD_INPUT = [
