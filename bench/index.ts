@@ -5,8 +5,19 @@
  * - forwarding (bench/forwarding.ts): product vs bare mediasoup forwarding; BENCH_SITES, BENCH_SECONDS, BENCH_REPEATS.
  * - transcription (bench/transcription.ts): real-time factor of the transcription pipeline vs raw
  *   whisper-cli; BENCH_TRANSCRIBE_SIZES, BENCH_TRANSCRIBE_REPEATS, WHISPER_MODEL, BENCH_WHISPER_VERSIONS=1.
+ * - turnaround (bench/turnaround.ts, opt-in): a recorded meeting replayed through the real app;
+ *   seconds from its end to a complete transcript and to the exported files; BENCH_TURNAROUND_MINUTES,
+ *   BENCH_TURNAROUND_SPEED, BENCH_TURNAROUND_SITES, BENCH_TURNAROUND_MODEL or WHISPER_MODEL, WHISPER_THREADS.
+ * - sfu-recording (bench/sfu-recording.ts, opt-in): product forwarding with recording off, with a
+ *   RecordingManager recording every site, and with a whisper-cli loop besides; BENCH_SITES (20),
+ *   BENCH_SECONDS, BENCH_REPEATS, BENCH_SFU_WHISPER_MODEL.
  */
-const SUITES = { forwarding: () => import('./forwarding.ts'), transcription: () => import('./transcription.ts') } as const;
+const SUITES = {
+	forwarding: () => import('./forwarding.ts'),
+	transcription: () => import('./transcription.ts'),
+	turnaround: () => import('./turnaround.ts'),
+	'sfu-recording': () => import('./sfu-recording.ts'),
+} as const;
 
 const names = (process.env['BENCH_SUITES'] ?? 'forwarding,transcription')
 	.split(',')

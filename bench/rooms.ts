@@ -39,8 +39,12 @@ export function largeFor(viewer: number): number {
 	return viewer === 0 ? 1 : 0;
 }
 
-/** Through the product: WorkerPool, MediaRoom, Conference.join, Peer (plain transports) and its layer policy. */
-export async function productRoom(n: number, sinkPorts: number[]): Promise<BenchRoom> {
+/**
+ * Through the product: WorkerPool, MediaRoom, Conference.join, Peer (plain transports) and its layer policy.
+ * `options.bus` (bench/sfu-recording.ts): the meeting events the conference publishes (site:joined,
+ * producer:added with the producer and router…) go there, e.g. to a RecordingManager; by default nowhere.
+ */
+export async function productRoom(n: number, sinkPorts: number[], options: { bus?: MeetingEventBus } = {}): Promise<BenchRoom> {
 	const pool = await WorkerPool.create({ numWorkers: 1, logLevel: 'warn', listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', portBase: 30000 + Math.floor(Math.random() * 500) * 4 }, silent);
 	const media = await MediaRoom.create(pool, silent);
 	const store: JournalStore = {
@@ -51,7 +55,7 @@ export async function productRoom(n: number, sinkPorts: number[]): Promise<Bench
 		setRecordingPaused: async () => undefined,
 		endMeeting: async () => true,
 	};
-	const journal = new MeetingJournal({ meetingId: 'bench', startedAt: new Date(), repo: store, bus: new MeetingEventBus(() => undefined), log: silent });
+	const journal = new MeetingJournal({ meetingId: 'bench', startedAt: new Date(), repo: store, bus: options.bus ?? new MeetingEventBus(() => undefined), log: silent });
 	const conference = new Conference({ meetingId: 'bench', title: 'bench', locked: false, recording: { enabled: false, paused: false }, access: { admitted: new Set(), removed: new Set(), muted: new Set() }, media, journal, log: silent });
 	const participants = [];
 	const ingressPorts: number[] = [];

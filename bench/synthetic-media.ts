@@ -38,14 +38,20 @@ function header(payloadType: number, marker: boolean, sequence: number, timestam
 	return h;
 }
 
-/** VP8 payload descriptor (RFC 7741) with a two-byte picture id, then the VP8 header's key-frame bit. */
-function vp8Payload(first: boolean, pictureId: number, keyFrame: boolean, bytes: number): Buffer {
-	const p = Buffer.alloc(Math.max(5, bytes), 0x55);
+/**
+ * VP8 payload descriptor (RFC 7741) with a two-byte picture id, then the VP8 header's key-frame bit.
+ * With `keyFrameStart` (a real encoded VP8 key frame), a key frame's first packet starts with it:
+ * ffmpeg (the recorder) needs a key frame it can parse to learn the video's size.
+ */
+function vp8Payload(first: boolean, pictureId: number, keyFrame: boolean, bytes: number, keyFrameStart?: Buffer): Buffer {
+	const start = first && keyFrame ? keyFrameStart : undefined;
+	const p = Buffer.alloc(Math.max(5, bytes, start ? 4 + start.length : 0), 0x55);
 	p[0] = first ? 0x90 : 0x80;
 	p[1] = 0x80;
 	p[2] = 0x80 | ((pictureId >> 8) & 0x7f);
 	p[3] = pictureId & 0xff;
 	p[4] = first && keyFrame ? 0x00 : 0x01;
+	start?.copy(p, 4);
 	return p;
 }
 
@@ -69,8 +75,12 @@ export class Generator {
 	/** Video packets sent per simulcast layer, summed over all sites. */
 	sentVideoPacketsByLayer = [0, 0, 0];
 
-	constructor(targets: Target[]) {
+	readonly #vp8KeyFrame: Buffer | undefined;
+
+	/** `options.vp8KeyFrame`: see vp8Payload (bench/sfu-recording.ts; the forwarding benchmark sends none). */
+	constructor(targets: Target[], options: { vp8KeyFrame?: Buffer } = {}) {
 		this.#targets = targets;
+		this.#vp8KeyFrame = options.vp8KeyFrame;
 	}
 
 	start(): void {
@@ -147,7 +157,7 @@ export class Generator {
 					const packets = Math.max(1, Math.ceil(frameBytes / VIDEO.maxPacketBytes));
 					const ssrc = t.ssrcs.video[layer]!;
 					for (let i = 0; i < packets; i += 1) {
-						const payload = vp8Payload(i === 0, frame & 0x7fff, keyFrame, Math.ceil(frameBytes / packets));
+						const payload = vp8Payload(i === 0, frame & 0x7fff, keyFrame, Math.ceil(frameBytes / packets), this.#vp8KeyFrame);
 						this.#socket.send(Buffer.concat([header(VIDEO.payloadType, i === packets - 1, this.#next(ssrc), frame * 3000, ssrc), payload]), t.port, '127.0.0.1');
 						this.sentVideoPackets += 1;
 						this.sentVideoPacketsByLayer[layer] = (this.sentVideoPacketsByLayer[layer] ?? 0) + 1;
