@@ -11,8 +11,8 @@ import { bareRoom, productRoom, type BenchRoom } from './rooms.ts';
 import { AUDIO, cpuSeconds, Generator, Sink, ssrcsFor } from './synthetic-media.ts';
 
 type Variant = 'product' | 'bare';
-type Result = {
-	variant: Variant;
+/** One measured run of the forwarding benchmark (the recording benchmark reports the same and more). */
+export type ForwardingResult = {
 	sites: number;
 	forwardedPerSecond: number;
 	audioLossPercent: number;
@@ -24,6 +24,7 @@ type Result = {
 	usPerForwardedPacket: number;
 	sentPerSecond: number;
 };
+type Result = ForwardingResult & { variant: Variant };
 
 const sizes = (process.env['BENCH_SITES'] ?? '10,20,30').split(',').map(Number);
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 8);

@@ -29,6 +29,7 @@ import { PortPool } from '../server/src/features/recording/port-pool.ts';
 import { RecordingManager } from '../server/src/features/recording/recording-manager.ts';
 import type { NewSegment, RecordingRepository } from '../server/src/features/recording/recording.repository.ts';
 import { type WhisperSize } from '../tests/helpers/ggml-model.ts';
+import type { ForwardingResult } from './forwarding.ts';
 import { productRoom, type BenchRoom } from './rooms.ts';
 import { AUDIO, cpuSeconds, Generator, Sink, ssrcsFor } from './synthetic-media.ts';
 import { benchModel, mustRun, ROOT, round, speechWav, speechWav16k } from './whisper-fixtures.ts';
@@ -49,15 +50,8 @@ const DRAIN_MS = 500;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-type Result = {
+type Result = Omit<ForwardingResult, 'sentPerSecond'> & {
 	variant: Variant;
-	sites: number;
-	forwardedPerSecond: number;
-	audioLossPercent: number;
-	videoDeliveryPercent: number;
-	consumersOnPolicyLayer: string;
-	workerCpuPercent: number;
-	usPerForwardedPacket: number;
 	/** Worker CPU over the packets to the sinks plus those the recorder consumers forward (estimated: all of them). */
 	usPerPacketInclRecorders: number | null;
 	recordersRunning: number;

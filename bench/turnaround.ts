@@ -44,7 +44,7 @@ import { parseSegmentList, sha256File } from '../server/src/features/recording/s
 import { createTranscriptRepository } from '../server/src/features/transcription/transcript.repository.ts';
 import { type WhisperSize } from '../tests/helpers/ggml-model.ts';
 import { testConfig } from '../tests/helpers/test-env.ts';
-import { BENCH_CACHE, benchModel, mustRun, ROOT, round } from './whisper-fixtures.ts';
+import { BENCH_CACHE, benchModel, mustRun, ROOT, round, SENTENCES as SHARED_SENTENCES } from './whisper-fixtures.ts';
 
 const minutes = Number(process.env['BENCH_TURNAROUND_MINUTES'] ?? 30);
 const speed = Number(process.env['BENCH_TURNAROUND_SPEED'] ?? 10);
@@ -64,13 +64,9 @@ const SEGMENT_SECONDS = 10;
 const RATE = 22050;
 const TRANSCRIPTION_KINDS = new Set(['analyse-segment', 'plan-regions', 'transcribe-region']);
 
+/** The benchmarks' shared lines and more, so that four sites say different things. */
 const SENTENCES = [
-	'Kính thưa các đồng chí, hôm nay ủy ban nhân dân huyện tổ chức cuộc họp giao ban trực tuyến với các xã và thị trấn.',
-	'Đề nghị các xã báo cáo tình hình thực hiện nhiệm vụ phát triển kinh tế xã hội trong tháng qua.',
-	'Xã Tân Phú đã hoàn thành việc thu hoạch lúa vụ đông xuân, năng suất đạt năm mươi tám tạ trên héc ta.',
-	'Về công tác phòng chống thiên tai, các địa phương cần rà soát lại phương án sơ tán dân.',
-	'Thị trấn đề nghị huyện hỗ trợ kinh phí sửa chữa tuyến đường liên xã bị sạt lở.',
-	'Đồng chí chủ tịch kết luận: giao phòng tài chính kế hoạch tổng hợp và báo cáo trước ngày hai mươi.',
+	...SHARED_SENTENCES,
 	'Tổng thu ngân sách trên địa bàn xã đạt bảy mươi hai phần trăm dự toán năm.',
 	'Công tác tiêm phòng cho đàn gia súc, gia cầm đã được triển khai tại tất cả các thôn.',
 	'Xã đã tiếp nhận và giải quyết mười bốn hồ sơ thủ tục hành chính đúng hạn.',

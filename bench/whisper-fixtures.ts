@@ -77,7 +77,8 @@ export function parseTimings(stderr: string): WhisperTimings {
 	};
 }
 
-const SENTENCES = [
+/** Spoken by espeak-ng in the transcription and turnaround benchmarks (a giao ban's typical lines). */
+export const SENTENCES = [
 	'Kính thưa các đồng chí, hôm nay ủy ban nhân dân huyện tổ chức cuộc họp giao ban trực tuyến với các xã và thị trấn.',
 	'Đề nghị các xã báo cáo tình hình thực hiện nhiệm vụ phát triển kinh tế xã hội trong tháng qua.',
 	'Xã Tân Phú đã hoàn thành việc thu hoạch lúa vụ đông xuân, năng suất đạt năm mươi tám tạ trên héc ta.',
