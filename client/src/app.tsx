@@ -5,6 +5,7 @@ import { MeetingsPage } from './meetings/meetings-page.tsx';
 import { ScheduleForm } from './meetings/schedule-form.tsx';
 import { JoinPage } from './room/join-page.tsx';
 import { Link, usePath } from './router.tsx';
+import { ConfirmProvider } from './ui/confirm-dialog.tsx';
 import { ConnectionCheck } from './ui/connection-check.tsx';
 import { DistrictCard } from './ui/district-card.tsx';
 import { LoginForm } from './ui/login-form.tsx';
@@ -77,18 +78,22 @@ function TopBar() {
 export function App() {
 	const { t } = useI18n();
 	const { socket, status } = useSocket();
+	// The room shows its own reconnecting banner over the video; a second one here would push the page down.
+	const inRoom = /^\/join\/|^\/meetings\/[^/]+\/room$/.test(usePath());
 	return (
 		<SessionProvider>
-			<TopBar />
-			{(status === 'lost' || status === 'restarting') && (
-				<p role="alert" className="banner">
-					{t(status === 'lost' ? 'error.connectionLost' : 'error.serverRestarting')}
-				</p>
-			)}
-			<Routes socket={socket} status={status} />
-			<footer>
-				<a href="/readyz">{t('footer.health')}</a> · <a href="/docs">API</a>
-			</footer>
+			<ConfirmProvider>
+				<TopBar />
+				{!inRoom && (status === 'lost' || status === 'restarting') && (
+					<p role="alert" className="banner">
+						{t(status === 'lost' ? 'error.connectionLost' : 'error.serverRestarting')}
+					</p>
+				)}
+				<Routes socket={socket} status={status} />
+				<footer>
+					<a href="/readyz">{t('footer.health')}</a> · <a href="/docs">API</a>
+				</footer>
+			</ConfirmProvider>
 		</SessionProvider>
 	);
 }

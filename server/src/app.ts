@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from './config/env.ts';
-import { fastifyErrorCode, toPublicError } from './lib/error-mapping.ts';
+import { fastifyErrorCode, toPublicError, validationField } from './lib/error-mapping.ts';
 import { AppError, InvalidPayloadError } from './lib/errors.ts';
 import { findUnsafeText } from './lib/unsafe-text.ts';
 import configPlugin from './plugins/app/config.ts';
@@ -23,6 +23,7 @@ import health from './features/health/index.ts';
 import jobs from './features/jobs/index.ts';
 import media from './features/media/index.ts';
 import meetingWatch from './features/meeting-watch/index.ts';
+import backup from './features/backup/index.ts';
 import recording from './features/recording/index.ts';
 import transcription from './features/transcription/index.ts';
 import units from './features/units/index.ts';
@@ -61,7 +62,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 		// Fastify's own 4xx errors (schema validation, body too large, bad JSON) carry a statusCode
 		// but are not AppErrors; they get a code here, everything else goes through toPublicError.
 		if (!(error instanceof AppError) && error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-			return reply.code(error.statusCode).send({ code: fastifyErrorCode(error), message: error.message });
+			// A schema failure names its input, so that a form can show the message beside it.
+			const field = validationField(error.validation);
+			return reply.code(error.statusCode).send({ code: fastifyErrorCode(error), message: error.message, ...(field ? { field } : {}) });
 		}
 		const { statusCode, error: body } = toPublicError(error, request.log);
 		return reply.code(statusCode).send(body);
@@ -115,6 +118,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 	// After the conference: its meeting events drive the recorders, whose segments drive the transcript.
 	await app.register(recording);
 	await app.register(transcription);
+	await app.register(backup);
 	await app.register(webClient);
 	return app;
 }

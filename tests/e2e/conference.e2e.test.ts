@@ -4,6 +4,8 @@ import type { SeededAccount } from '../../server/src/features/demo-data/seed-dem
 import { login, seedAccounts } from '../helpers/accounts.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
 import {
+	answerConfirm,
+	endMeetingForAll,
 	enterRoom,
 	growth,
 	ownState,
@@ -11,6 +13,7 @@ import {
 	recovery,
 	scheduleMeeting,
 	signIn,
+	siteAction,
 	snapshot,
 	tabReaches,
 	unnamedControls,
@@ -152,7 +155,7 @@ describe('a district meeting with two communes in Chromium', () => {
 		if (!muted && seen?.mutedByChair) {
 			// A chair's mute (from an earlier test) holds until the chair asks: ask, and accept.
 			await dismissNotice(page);
-			await chair.click(`[data-participant="${seen.unitName}"] [data-testid=ask-unmute]`);
+			await siteAction(chair, seen.unitName, 'ask-unmute');
 			await page.waitForSelector('[data-testid=room-notice][data-notice=unmute-requested]', { timeout: 10000 });
 			await page.click('[data-testid=notice-unmute]');
 		} else if ((await ownState(page))!.micMuted !== muted) {
@@ -164,7 +167,7 @@ describe('a district meeting with two communes in Chromium', () => {
 	/** Dismisses the page's notice, if one shows, so that waiting for the next notice waits for a new one. */
 	async function dismissNotice(page: Page): Promise<void> {
 		if (await page.$('[data-testid=room-notice]')) {
-			await page.click('[data-testid=room-notice] button[aria-label=OK]');
+			await page.click('[data-testid=room-notice] [data-testid=notice-close]');
 			await page.waitForSelector('[data-testid=room-notice]', { hidden: true, timeout: 5000 });
 		}
 	}
@@ -243,7 +246,7 @@ describe('a district meeting with two communes in Chromium', () => {
 		await setMic(dongThinh, false);
 		await waitForFlowing(haiLuu, ids.dongThinh);
 		await dismissNotice(dongThinh);
-		await chair.click(`[data-participant="${UNITS.dongThinh}"] [data-testid=mute]`);
+		await siteAction(chair, UNITS.dongThinh, 'mute');
 		await dongThinh.waitForSelector('[data-testid=room-notice][data-notice=muted]', { timeout: 10000 });
 		await chair.waitForSelector(`[data-participant="${UNITS.dongThinh}"][data-mic-muted=true]`);
 		// What was on its way has arrived; from now on nothing may.
@@ -256,7 +259,8 @@ describe('a district meeting with two communes in Chromium', () => {
 		await dismissNotice(dongThinh);
 		await dongThinh.click('[data-testid=toggle-mic]');
 		await dongThinh.waitForSelector('[data-testid=room-notice][data-notice=muted-by-chair]', { timeout: 10000 });
-		expect(await dongThinh.$eval('[data-testid=toggle-mic]', (el) => el.getAttribute('aria-pressed'))).toBe('true');
+		// The button says the state in words: still off.
+		expect(await dongThinh.$eval('[data-testid=toggle-mic]', (el) => [el.getAttribute('data-state'), el.textContent])).toEqual(['off', 'Micro đang tắt. Bấm để bật']);
 		const stillMuted = await growth(haiLuu, ids.dongThinh, 2500);
 		expect(stillMuted.audio).toBe(0);
 	});
@@ -276,7 +280,7 @@ describe('a district meeting with two communes in Chromium', () => {
 		await waitForFlowing(haiLuu, ids.dongThinh, 10000);
 		const unmuted = await growth(haiLuu, ids.dongThinh, 2500);
 		expect(unmuted.audio).toBeGreaterThan(0);
-		expect(await dongThinh.$eval('[data-testid=toggle-mic]', (el) => el.getAttribute('aria-pressed'))).toBe('false');
+		expect(await dongThinh.$eval('[data-testid=toggle-mic]', (el) => [el.getAttribute('data-state'), el.textContent])).toEqual(['on', 'Micro đang bật. Bấm để tắt']);
 	});
 
 	it('a commune reloads its page and is back in the meeting', async () => {
@@ -397,7 +401,7 @@ describe('a district meeting with two communes in Chromium', () => {
 		await micMuted(UNITS.haiLuu, true);
 
 		await dismissNotice(dongThinh);
-		await chair.click(`[data-participant="${UNITS.dongThinh}"] [data-testid=ask-unmute]`);
+		await siteAction(chair, UNITS.dongThinh, 'ask-unmute');
 		await dongThinh.waitForSelector('[data-testid=room-notice][data-notice=unmute-requested]', { timeout: 10000 });
 		await dongThinh.click('[data-testid=notice-unmute]');
 		await micMuted(UNITS.dongThinh, false);
@@ -405,7 +409,8 @@ describe('a district meeting with two communes in Chromium', () => {
 		await chair.click('[data-testid=toggle-lock]');
 		await chair.waitForFunction(() => (window as unknown as { __giaobanRoom: { snapshot: { locked: boolean } } }).__giaobanRoom.snapshot.locked, { timeout: 10000 });
 
-		await chair.click(`[data-participant="${UNITS.haiLuu}"] [data-testid=remove]`);
+		await siteAction(chair, UNITS.haiLuu, 'remove');
+		await answerConfirm(chair, 'confirm-remove');
 		await closed(haiLuu, 'removed');
 		await knock();
 		await chair.click(`[data-waiting="${UNITS.haiLuu}"] [data-testid=deny]`);
@@ -415,8 +420,7 @@ describe('a district meeting with two communes in Chromium', () => {
 		await haiLuu.waitForSelector('[data-testid=room-state][data-state=joined]', { timeout: 30000 });
 		await waitForParticipants(chair, [await ownId(chair), await ownId(dongThinh), await ownId(haiLuu)]);
 
-		chair.once('dialog', (dialog) => void dialog.accept());
-		await chair.click('[data-testid=end-meeting]');
+		await endMeetingForAll(chair);
 		await Promise.all([closed(chair, 'ended'), closed(dongThinh, 'ended'), closed(haiLuu, 'ended')]);
 
 		await chair.goto(`${running.url}/meetings/${m.id}`, { waitUntil: 'networkidle0' });

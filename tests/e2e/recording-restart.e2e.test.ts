@@ -11,7 +11,7 @@ import type { MeetingRecordings, MeetingTranscript } from '../../shared/src/api/
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
 import { writeRandomWhisperModel } from '../helpers/ggml-model.ts';
 import { vietnameseMicrophoneWav } from '../helpers/media-files.ts';
-import { enterRoom, ownState, signIn, until, waitForFlowing, waitForParticipants } from '../helpers/room-pages.ts';
+import { endMeetingForAll, enterRoom, ownState, signIn, until, waitForFlowing, waitForParticipants } from '../helpers/room-pages.ts';
 import { migratedDataDir, testEnv, type TestDataDir } from '../helpers/test-env.ts';
 
 const BUNDLE = join(import.meta.dirname, '..', '..', 'dist', 'server', 'server.mjs');
@@ -162,8 +162,7 @@ describe('a recorded meeting survives a killed server', () => {
 		await waitForParticipants(chair, back);
 		await waitForFlowing(chair, back[1]!);
 		await new Promise((resolve) => setTimeout(resolve, 6000));
-		chair.once('dialog', (dialog) => void dialog.accept());
-		await chair.click('[data-testid=end-meeting]');
+		await endMeetingForAll(chair);
 		await until(async () => (await getJson<{ status: string }>(`/api/meetings/${meetingId}`)).status === 'ended', 15000, 'the meeting ended');
 
 		// Every segment closed before the kill is still there, unchanged.

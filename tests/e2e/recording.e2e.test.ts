@@ -11,7 +11,7 @@ import { login, seedAccounts } from '../helpers/accounts.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
 import { writeRandomWhisperModel } from '../helpers/ggml-model.ts';
 import { probeDurationSec, vietnameseMicrophoneWav } from '../helpers/media-files.ts';
-import { enterRoom, ownState, scheduleMeeting, signIn, until, waitForFlowing, waitForParticipants } from '../helpers/room-pages.ts';
+import { endMeetingForAll, enterRoom, ownState, scheduleMeeting, signIn, until, waitForFlowing, waitForParticipants } from '../helpers/room-pages.ts';
 import { startApp, type RunningApp } from '../helpers/start-app.ts';
 
 const SEGMENT_SECONDS = 3;
@@ -93,8 +93,7 @@ describe('a recorded meeting, from the browsers to the transcript and the MP4', 
 		await commune.click('[data-testid=toggle-mic]');
 		await new Promise((resolve) => setTimeout(resolve, 9000));
 
-		chair.once('dialog', (dialog) => void dialog.accept());
-		await chair.click('[data-testid=end-meeting]');
+		await endMeetingForAll(chair);
 		await chair.waitForSelector('[data-testid=room-closed], [data-testid=room-state][data-state=closed]', { timeout: 15000 }).catch(() => undefined);
 		await until(async () => (await running.app.inject({ url: `/api/meetings/${meetingId}`, headers: admin })).json<{ status: string }>().status === 'ended', 15000, 'the meeting ended');
 	}, 120000);

@@ -101,7 +101,8 @@ export async function waitForParticipants(page: Page, ids: string[], timeout = 3
 	await page.waitForFunction(
 		(want: string[]) => {
 			const have = (window as unknown as Partial<RoomWindow>).__giaobanRoom?.snapshot?.participants.map((p) => p.id) ?? [];
-			return have.length === want.length && want.every((id) => have.includes(id)) && document.querySelectorAll('[data-testid=participants] li').length === want.length;
+			// One [data-participant] row per site: the participants list of a commune, the roll call of the chair.
+			return have.length === want.length && want.every((id) => have.includes(id)) && document.querySelectorAll('[data-participant]').length === want.length;
 		},
 		{ timeout, polling: 200 },
 		ids
@@ -254,4 +255,35 @@ export async function tabReaches(page: Page, selector: string, maxTabs = 80): Pr
 		}
 	}
 	return false;
+}
+
+/** Answers the page's open confirmation (client/src/ui/confirm-dialog.tsx) with the choice `testId`, or cancels it. */
+export async function answerConfirm(page: Page, testId: string): Promise<void> {
+	await page.waitForSelector(`dialog[data-testid=confirm-dialog][open] [data-testid=${testId}]`, { visible: true, timeout: 10000 });
+	await page.click(`dialog[data-testid=confirm-dialog][open] [data-testid=${testId}]`);
+	await page.waitForSelector('dialog[data-testid=confirm-dialog][open]', { hidden: true, timeout: 10000 });
+}
+
+/** The chair opens the menu of the site of `unitName` in its list and picks `action` (grant, mute, ask-unmute, remove). */
+export async function siteAction(chair: Page, unitName: string, action: 'grant' | 'mute' | 'ask-unmute' | 'remove'): Promise<void> {
+	const row = `[data-participant="${unitName}"]`;
+	if (!(await chair.$(`${row} [role=menu]`))) {
+		await chair.click(`${row} [data-testid=site-menu]`);
+	}
+	await chair.waitForSelector(`${row} [role=menu] [data-testid=${action}]`, { visible: true, timeout: 5000 });
+	await chair.click(`${row} [role=menu] [data-testid=${action}]`);
+}
+
+/** The chair ends the meeting for everyone from its panel, confirming. */
+export async function endMeetingForAll(chair: Page): Promise<void> {
+	await chair.click('[data-testid=end-meeting]');
+	await answerConfirm(chair, 'confirm-end');
+}
+
+/** Whether the element `selector` lies wholly inside the page's viewport (and is not hidden). */
+export async function inViewport(page: Page, selector: string): Promise<boolean> {
+	return page.$eval(selector, (el) => {
+		const box = el.getBoundingClientRect();
+		return box.width > 0 && box.height > 0 && box.top >= 0 && box.left >= 0 && box.bottom <= window.innerHeight && box.right <= window.innerWidth;
+	});
 }

@@ -1,16 +1,20 @@
 import type { ApiError as ApiErrorBody } from '#shared/api/common.ts';
-import type { ErrorCode } from '#shared/protocol/index.ts';
+import type { ErrorCode, ErrorReason } from '#shared/protocol/index.ts';
 
 /** An HTTP error with the server's machine-readable code. */
 export class ApiError extends Error {
 	readonly code: ErrorCode | 'network';
 	readonly status: number;
+	readonly reason: ErrorReason | undefined;
+	readonly field: string | undefined;
 
-	constructor(code: ErrorCode | 'network', message: string, status: number) {
+	constructor(code: ErrorCode | 'network', message: string, status: number, detail: { reason?: ErrorReason | undefined; field?: string | undefined } = {}) {
 		super(message);
 		this.name = 'ApiError';
 		this.code = code;
 		this.status = status;
+		this.reason = detail.reason;
+		this.field = detail.field;
 	}
 }
 
@@ -43,9 +47,9 @@ async function parse<T>(response: Response): Promise<T> {
 	if (response.status === 204) {
 		return undefined as T;
 	}
-	const data = (await response.json().catch(() => ({}))) as Partial<ApiErrorBody>;
+	const data = (await response.json().catch(() => ({}))) as Partial<ApiErrorBody> & { reason?: ErrorReason; field?: string };
 	if (!response.ok) {
-		throw new ApiError(data.code ?? 'internal', data.message ?? response.statusText, response.status);
+		throw new ApiError(data.code ?? 'internal', data.message ?? response.statusText, response.status, { reason: data.reason, field: data.field });
 	}
 	return data as T;
 }
@@ -54,5 +58,11 @@ async function parse<T>(response: Response): Promise<T> {
 export async function upload<T>(path: string, file: File): Promise<T> {
 	const form = new FormData();
 	form.append('file', file);
-	return parse<T>(await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { 'x-csrf-token': csrfToken }, body: form }));
+	let response: Response;
+	try {
+		response = await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { 'x-csrf-token': csrfToken }, body: form });
+	} catch (error) {
+		throw new ApiError('network', error instanceof Error ? error.message : 'network error', 0);
+	}
+	return parse<T>(response);
 }

@@ -6,6 +6,7 @@ import { api } from '../api/http.ts';
 import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import type { AppSocket } from '../signaling/socket.ts';
+import { useErrorText } from '../ui/error-text.ts';
 import { formatTime } from './meetings-page.tsx';
 import { formatBytes, formatClock, isKnownJobKind, jobsOverview, runStats } from './recording-format.ts';
 import { TranscriptView } from './transcript-view.tsx';
@@ -19,10 +20,11 @@ export function MeetingRecords({ meeting, socket, onMeetingChanged }: { meeting:
 	const live = meeting.status === 'live';
 	const { recordings, jobs, transcript, error, reload, replaceSegment } = useMeetingRecords(meeting.id, socket, live, onMeetingChanged);
 	const { t } = useI18n();
+	const errorText = useErrorText();
 	if (!recordings) {
-		return error ? (
+		return error !== null ? (
 			<p role="alert" className="error">
-				{t('recordings.error.load', { message: error })}
+				{t('recordings.error.load', { message: errorText(error) })}
 			</p>
 		) : null;
 	}
@@ -78,10 +80,11 @@ function RecordingsPanel({
 	recordings: MeetingRecordings;
 	jobs: JobSummary[];
 	problem: string;
-	error: string | null;
+	error: unknown;
 	onDeleted: () => void;
 }) {
 	const { t, locale } = useI18n();
+	const errorText = useErrorText();
 	const { user } = useSession();
 	// The server gives the failure text (program output, paths) to the host unit only.
 	const hostUnit = user?.unit.id === meeting.hostUnit.id;
@@ -103,9 +106,9 @@ function RecordingsPanel({
 		<section aria-labelledby="recordings-title" className="recordings" data-testid="recordings-panel">
 			<h3 id="recordings-title">{t('recordings.title')}</h3>
 			<RecordingStatus live={live} recordings={recordings} />
-			{error && (
+			{error !== null && (
 				<p role="alert" className="error">
-					{t('recordings.error.load', { message: error })}
+					{t('recordings.error.load', { message: errorText(error) })}
 				</p>
 			)}
 			{recordings.deleted && (
@@ -249,6 +252,7 @@ function JobsList({ overview, hostUnit, problem }: { overview: ReturnType<typeof
 /** The host unit's administrator deletes the recorded media; the transcript, the minutes' source, stays. */
 function DeleteRecordings({ meetingId, sites, size, onDeleted }: { meetingId: string; sites: number; size: string; onDeleted: () => void }) {
 	const { t } = useI18n();
+	const errorText = useErrorText();
 	const dialog = useRef<HTMLDialogElement>(null);
 	const cancel = useRef<HTMLButtonElement>(null);
 	const [busy, setBusy] = useState(false);
@@ -261,7 +265,7 @@ function DeleteRecordings({ meetingId, sites, size, onDeleted }: { meetingId: st
 				dialog.current?.close();
 				onDeleted();
 			})
-			.catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))
+			.catch((e: unknown) => setError(errorText(e)))
 			.finally(() => setBusy(false));
 	};
 	const open = () => {
@@ -277,7 +281,7 @@ function DeleteRecordings({ meetingId, sites, size, onDeleted }: { meetingId: st
 					{t('recordings.delete')}
 				</button>
 			</p>
-			{error && (
+			{error !== null && (
 				<p role="alert" className="error">
 					{t('recordings.error.delete', { message: error })}
 				</p>

@@ -2,6 +2,7 @@ import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useSta
 import type { MediaFileView, MeetingTranscript, TranscriptSegmentView } from '#shared/api/recordings.ts';
 import { api, ApiError } from '../api/http.ts';
 import { useI18n } from '../i18n/index.tsx';
+import { useErrorText } from '../ui/error-text.ts';
 import { formatTime } from './meetings-page.tsx';
 import { foldText, formatClock, isLowConfidence, pickAudio, searchText, sortSegments } from './recording-format.ts';
 
@@ -281,6 +282,7 @@ function SegmentEditor({
 	onSaved: (segment: TranscriptSegmentView) => void;
 }) {
 	const { t } = useI18n();
+	const errorText = useErrorText();
 	const [draft, setDraft] = useState(segment.text);
 	const [busy, setBusy] = useState(false);
 	const [error, setError] = useState<string | null>(null);
@@ -291,7 +293,7 @@ function SegmentEditor({
 		api<TranscriptSegmentView>('PATCH', `/api/meetings/${meetingId}/transcript/${segment.id}`, { text })
 			.then(onSaved)
 			.catch((e: unknown) => {
-				setError(saveError(e, t));
+				setError(saveError(e, t, errorText));
 				setBusy(false);
 			});
 	};
@@ -349,9 +351,10 @@ function SegmentEditor({
 	);
 }
 
-function saveError(error: unknown, t: ReturnType<typeof useI18n>['t']): string {
+/** Why a correction was not saved, in the current language; the server's English stays out. */
+function saveError(error: unknown, t: ReturnType<typeof useI18n>['t'], errorText: (error: unknown) => string): string {
 	if (!(error instanceof ApiError)) {
-		return t('transcript.error.other', { message: error instanceof Error ? error.message : String(error) });
+		return t('transcript.error.other', { message: errorText(error) });
 	}
 	switch (error.code) {
 		case 'network':
@@ -366,11 +369,11 @@ function saveError(error: unknown, t: ReturnType<typeof useI18n>['t']): string {
 			return t('transcript.error.invalid');
 		case 'conflict':
 		case 'invalid_state':
-			return t('transcript.error.conflict', { message: error.message });
+			return t('transcript.error.conflict', { message: errorText(error) });
 		case 'rate_limited':
 			return t('transcript.error.rateLimited');
 		case 'unavailable':
 		case 'internal':
-			return t('transcript.error.other', { message: error.message });
+			return t('transcript.error.other', { message: errorText(error) });
 	}
 }

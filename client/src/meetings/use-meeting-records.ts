@@ -16,8 +16,8 @@ export type MeetingRecords = {
 	recordings: MeetingRecordings | null;
 	jobs: JobSummary[];
 	transcript: MeetingTranscript | null;
-	/** The last failure to load, as the server or the network said it; null when all loaded. */
-	error: string | null;
+	/** The last failure to load (the thrown error, for useErrorText); null when all loaded. */
+	error: unknown;
 	reload: (topics?: ReadonlySet<WatchTopic>) => void;
 	/** Puts a corrected segment in place at once, without waiting for the refetch the correction announces. */
 	replaceSegment: (segment: TranscriptSegmentView) => void;
@@ -34,12 +34,12 @@ export function useMeetingRecords(meetingId: string, socket: AppSocket | null, l
 	const [recordings, setRecordings] = useState<MeetingRecordings | null>(null);
 	const [jobs, setJobs] = useState<JobSummary[]>([]);
 	const [transcript, setTranscript] = useState<MeetingTranscript | null>(null);
-	const [error, setError] = useState<string | null>(null);
+	const [error, setError] = useState<unknown>(null);
 	// Per resource, the number of the newest request: a slower older answer is dropped.
 	const sequence = useRef({ jobs: 0, transcript: 0, recordings: 0 });
 
 	const fetchOne = useCallback(
-		<T>(topic: Exclude<WatchTopic, 'meeting'>, path: string, apply: (value: T | null) => void) => {
+		<T>(topic: 'jobs' | 'transcript' | 'recordings', path: string, apply: (value: T | null) => void) => {
 			const seq = ++sequence.current[topic];
 			api<T>('GET', path).then(
 				(value) => {
@@ -55,7 +55,7 @@ export function useMeetingRecords(meetingId: string, socket: AppSocket | null, l
 					if (notAllowed(e)) {
 						apply(null);
 					} else {
-						setError(e instanceof Error ? e.message : String(e));
+						setError(e);
 					}
 				}
 			);

@@ -1,236 +1,173 @@
-import { useEffect, useState } from 'react';
-import type { ParticipantView, RoomSnapshot } from '#shared/protocol/index.ts';
+import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../i18n/index.tsx';
-import type { MessageKey } from '../i18n/vi.ts';
-import { request, type AppSocket } from '../signaling/socket.ts';
-import { ConnectionIndicator } from './connection-indicator.tsx';
+import type { AppSocket } from '../signaling/socket.ts';
+import { useErrorText } from '../ui/error-text.ts';
+import { ChairPanel } from './chair-panel.tsx';
+import { ControlBar } from './control-bar.tsx';
+import { FloorQueue } from './floor-queue.tsx';
 import { MediaElement } from './media-element.tsx';
 import { RecordingBadge } from './recording-badge.tsx';
-import type { Notice, RemoteTracks, RoomClient } from './room-client.ts';
+import { RejoinNote } from './rejoin-note.tsx';
+import type { RoomClient } from './room-client.ts';
+import { RoomToasts } from './room-toasts.tsx';
+import { RosterList } from './roster-list.tsx';
+import { SelfTile, SiteTile } from './site-tile.tsx';
+import { useNow } from './use-now.ts';
+import { useRoom } from './use-room.ts';
+import './room.css';
 
-function useRoom(client: RoomClient) {
-	const [snapshot, setSnapshot] = useState<RoomSnapshot | null>(client.snapshot);
-	const [tracks, setTracks] = useState<Map<string, RemoteTracks>>(() => client.tracks());
-	const [speaker, setSpeaker] = useState<string | null>(null);
-	const [notice, setNotice] = useState<Notice | null>(null);
-	const [, force] = useState(0);
-	useEffect(() => {
-		const offs = [
-			client.on('snapshot', (s) => {
-				setSnapshot(s);
-				force((n) => n + 1);
-			}),
-			client.on('tracks', () => setTracks(client.tracks())),
-			client.on('speaker', setSpeaker),
-			client.on('notice', (n) => {
-				setNotice(n);
-				force((x) => x + 1);
-			}),
-		];
-		return () => offs.forEach((off) => off());
-	}, [client]);
-	return { snapshot, tracks, speaker: speaker ?? snapshot?.activeSpeaker ?? null, notice, clearNotice: () => setNotice(null), refresh: () => force((n) => n + 1) };
-}
-
-type ChairEvent = 'chair:mute' | 'chair:ask-unmute' | 'chair:remove' | 'floor:grant' | 'waiting:admit' | 'waiting:deny';
-
-/** What the chair can do to a site in the room: event, label, test id. */
-const SITE_ACTIONS: [ChairEvent, MessageKey, string][] = [
-	['chair:mute', 'room.mute', 'mute'],
-	['chair:ask-unmute', 'room.askUnmute', 'ask-unmute'],
-	['floor:grant', 'room.grant', 'grant'],
-	['chair:remove', 'room.remove', 'remove'],
-];
-
+/**
+ * The live room. It takes the whole window (the app's top bar and footer stay behind it) so that
+ * the control bar is always at the bottom edge whatever the window's height; everything that comes
+ * and goes (notices, toasts, the reconnecting banner) lies over the video and never moves the bar.
+ */
 export function ConferenceView({ client, socket, local }: { client: RoomClient; socket: AppSocket; local: MediaStream }) {
 	const { t } = useI18n();
-	const { snapshot, tracks, speaker, notice, clearNotice, refresh } = useRoom(client);
+	const errorText = useErrorText();
+	const { snapshot, tracks, speaker, notice, state, clearNotice, refresh } = useRoom(client);
 	const [error, setError] = useState<string | null>(null);
+	const root = useRef<HTMLDivElement>(null);
+	const now = useNow();
 	const me = snapshot?.participants.find((p) => p.id === client.participantId);
 	const others = snapshot?.participants.filter((p) => p.id !== client.participantId) ?? [];
 	const sharer = others.find((p) => p.screenSharing);
 	const largeId = sharer?.id ?? (snapshot?.spotlight && snapshot.spotlight !== me?.id ? snapshot.spotlight : null) ?? (speaker && speaker !== me?.id ? speaker : null) ?? others[0]?.id ?? null;
 	const large = others.find((p) => p.id === largeId);
 	const isChair = me?.chair ?? false;
-	const inQueue = snapshot?.floorQueue.some((f) => f.participantId === me?.id) ?? false;
+	const queued = new Set(snapshot?.floorQueue.map((f) => f.participantId));
+
+	// Communes are told when the chair has gone (after having been there), until the chair is back.
+	const chairPresent = snapshot?.participants.some((p) => p.chair) ?? false;
+	const [chairSeen, setChairSeen] = useState(false);
+	useEffect(() => {
+		if (chairPresent) {
+			setChairSeen(true);
+		}
+	}, [chairPresent]);
+	const chairAway = !isChair && chairSeen && !chairPresent && state.state === 'joined';
 
 	useEffect(() => {
 		void client.setLarge(largeId);
 	}, [client, largeId]);
 
+	useEffect(() => {
+		document.body.classList.add('in-conference');
+		return () => document.body.classList.remove('in-conference');
+	}, []);
+
 	const act = (fn: () => Promise<unknown>) => () => {
 		setError(null);
 		fn()
 			.then(refresh)
-			.catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
-	};
-	const chairButton = (event: ChairEvent, participantId: string, label: MessageKey, testId: string) => (
-		<button key={event} type="button" data-testid={testId} onClick={act(() => request(socket, event, { participantId }))}>
-			{t(label)}
-		</button>
-	);
-	const name = (id: string) => snapshot?.participants.find((p) => p.id === id)?.displayName ?? id;
-
-	const tile = (p: ParticipantView, big: boolean) => {
-		const remote = tracks.get(p.id);
-		const video = big && p.screenSharing ? remote?.screen : remote?.camera;
-		return (
-			<figure key={`${p.id}-${big ? 'large' : 'small'}`} className={`tile${big ? ' large' : ''}${speaker === p.id ? ' speaking' : ''}`} data-tile={p.unitName}>
-				<MediaElement track={p.audioOnly || p.cameraOff ? undefined : video} kind="video" label={p.displayName} />
-				<figcaption>
-					{p.displayName}
-					{p.chair && ` · ${t('room.chair')}`}
-					{p.micMuted && ` · ${t('room.micOff')}`}
-					{p.audioOnly && ` · ${t('room.audioOnlyTag')}`}
-				</figcaption>
-			</figure>
-		);
+			.catch((e: unknown) => setError(errorText(e)));
 	};
 
 	return (
-		<div className="conference">
+		<div className="conference-room" ref={root} data-testid="conference">
+			<header className="room-top">
+				<h2 className="room-title">{snapshot?.title}</h2>
+				{snapshot?.locked && <span className="status">{t('room.locked')}</span>}
+				<RecordingBadge recording={snapshot?.recording} />
+			</header>
 			<div className="stage">
-				<div className="room-top">
-					<h2 className="room-title">
-						{snapshot?.title} {snapshot?.locked && <span className="status">{t('room.locked')}</span>}
-					</h2>
-					<RecordingBadge recording={snapshot?.recording} />
-				</div>
-				{notice && (
-					<p role="alert" className="banner" data-testid="room-notice" data-notice={notice}>
-						{t(`room.notice.${notice}`)}{' '}
-						{notice === 'unmute-requested' && (
-							<button type="button" data-testid="notice-unmute" onClick={act(async () => { await client.setMicMuted(false); clearNotice(); })}>
-								{t('room.mic.unmute')}
-							</button>
-						)}
-						<button type="button" aria-label="OK" onClick={clearNotice}>
-							×
-						</button>
-					</p>
-				)}
-				{error && (
-					<p role="alert" className="error">
-						{t('common.error', { message: error })}
-					</p>
-				)}
-				{large && tile(large, true)}
-				<div className="thumbs">
-					{others.filter((p) => p.id !== largeId).map((p) => tile(p, false))}
-					<figure className="tile self">
-						<MediaElement track={client.audioOnly ? undefined : local.getVideoTracks()[0]} kind="video" label={t('room.you')} />
-						<figcaption>
-							{me?.displayName} {t('room.you')}
-						</figcaption>
-					</figure>
-				</div>
-				{others.map((p) => (
-					<MediaElement key={`audio-${p.id}`} track={tracks.get(p.id)?.audio} kind="audio" label={p.displayName} />
-				))}
-				<div className="controls" role="toolbar">
-					<button type="button" data-testid="toggle-mic" aria-pressed={client.micMuted} onClick={act(() => client.setMicMuted(!client.micMuted))}>
-						{client.micMuted ? t('room.mic.unmute') : t('room.mic.mute')}
-					</button>
-					<button type="button" data-testid="toggle-audio-only" aria-pressed={client.audioOnly} onClick={act(() => client.setAudioOnly(!client.audioOnly))}>
-						{client.audioOnly ? t('room.audioOnly.off') : t('room.audioOnly.on')}
-					</button>
-					<button type="button" data-testid="toggle-screen" onClick={act(() => (client.sharingScreen ? client.stopScreen() : client.shareScreen()))}>
-						{client.sharingScreen ? t('room.screen.stop') : t('room.screen.start')}
-					</button>
-					{!isChair && (
-						<button type="button" data-testid="floor-request" onClick={act(() => request(socket, inQueue ? 'floor:cancel' : 'floor:request', {}))}>
-							{inQueue ? t('room.floor.cancel') : t('room.floor.request')}
-						</button>
+				<div className="stage-main">
+					{large ? (
+						<SiteTile
+							key={`${large.id}-large`}
+							participant={large}
+							track={large.screenSharing ? tracks.get(large.id)?.screen : tracks.get(large.id)?.camera}
+							big
+							screen={large.screenSharing}
+							speaking={speaker === large.id}
+							floor={snapshot?.spotlight === large.id}
+							hand={queued.has(large.id)}
+						/>
+					) : (
+						<p className="stage-empty">{t('room.tile.nobody')}</p>
 					)}
-					<button type="button" className="danger" onClick={() => void client.leave()}>
-						{t('room.leave')}
-					</button>
-					<ConnectionIndicator client={client} />
+					<div className="overlays">
+						{state.state === 'reconnecting' && (
+							<p role="alert" className="overlay-banner warn" data-testid="room-reconnecting">
+								{t('room.reconnecting')} {state.rejoin && <RejoinNote status={state.rejoin} />}
+							</p>
+						)}
+						{chairAway && (
+							<p role="status" className="overlay-banner warn" data-testid="chair-away">
+								{t('room.chairAway')}
+							</p>
+						)}
+						{client.sharingScreen && (
+							<p className="overlay-banner info" data-testid="sharing-banner">
+								{t('room.self.sharing')}
+							</p>
+						)}
+						{notice && (
+							<p role="alert" className="overlay-banner notice" data-testid="room-notice" data-notice={notice}>
+								<span>{t(`room.notice.${notice}`)}</span>
+								{notice === 'unmute-requested' && (
+									<button
+										type="button"
+										className="small primary"
+										data-testid="notice-unmute"
+										onClick={act(async () => {
+											await client.setMicMuted(false);
+											clearNotice();
+										})}
+									>
+										{t('room.mic.unmute')}
+									</button>
+								)}
+								<button type="button" className="small" data-testid="notice-close" aria-label={t('room.dismiss')} onClick={clearNotice}>
+									×
+								</button>
+							</p>
+						)}
+						{error && (
+							<p role="alert" className="overlay-banner error-banner" data-testid="room-error">
+								<span>{error}</span>
+								<button type="button" className="small" aria-label={t('room.dismiss')} onClick={() => setError(null)}>
+									×
+								</button>
+							</p>
+						)}
+					</div>
+					<RoomToasts snapshot={snapshot} enabled={isChair} />
+				</div>
+				<div className="thumbs">
+					<SelfTile
+						unitName={me?.unitName ?? ''}
+						track={local.getVideoTracks()[0]}
+						micMuted={client.micMuted}
+						audioOnly={client.audioOnly}
+						sharing={client.sharingScreen}
+						floor={!!me && snapshot?.spotlight === me.id}
+						hand={!!me && queued.has(me.id)}
+					/>
+					{others
+						.filter((p) => p.id !== largeId)
+						.map((p) => (
+							<SiteTile
+								key={p.id}
+								participant={p}
+								track={tracks.get(p.id)?.camera}
+								big={false}
+								screen={false}
+								speaking={speaker === p.id}
+								floor={snapshot?.spotlight === p.id}
+								hand={queued.has(p.id)}
+							/>
+						))}
 				</div>
 			</div>
 			<aside className="side">
-				{isChair && (
-					<section aria-labelledby="chair-title">
-						<h3 id="chair-title">{t('room.chairControls')}</h3>
-						<div className="actions wrap">
-							<button type="button" data-testid="mute-all" onClick={act(() => request(socket, 'chair:mute-all', {}))}>
-								{t('room.muteAll')}
-							</button>
-							<button type="button" data-testid="toggle-lock" onClick={act(() => request(socket, 'chair:lock', { locked: !snapshot?.locked }))}>
-								{snapshot?.locked ? t('room.unlock') : t('room.lock')}
-							</button>
-							{snapshot?.recording.enabled && (
-								<button type="button" data-testid="toggle-recording" onClick={act(() => request(socket, 'chair:recording', { paused: !snapshot.recording.paused }))}>
-									{snapshot.recording.paused ? t('room.recording.resume') : t('room.recording.pause')}
-								</button>
-							)}
-							{snapshot?.spotlight && (
-								<button type="button" onClick={act(() => request(socket, 'floor:end', {}))}>
-									{t('room.endFloor')}
-								</button>
-							)}
-							<button
-								type="button"
-								className="danger"
-								data-testid="end-meeting"
-								onClick={() => {
-									if (window.confirm(t('room.confirmEnd'))) {
-										act(() => request(socket, 'chair:end', {}))();
-									}
-								}}
-							>
-								{t('room.end')}
-							</button>
-						</div>
-					</section>
-				)}
-				{isChair && (snapshot?.waiting.length ?? 0) > 0 && (
-					<section aria-labelledby="waiting-title">
-						<h3 id="waiting-title">{t('room.waitingRoom')}</h3>
-						<ul>
-							{snapshot?.waiting.map((w) => (
-								<li key={w.id} data-waiting={w.unitName}>
-									{w.displayName}
-									{chairButton('waiting:admit', w.id, 'room.admit', 'admit')}
-									{chairButton('waiting:deny', w.id, 'room.deny', 'deny')}
-								</li>
-							))}
-						</ul>
-					</section>
-				)}
-				<section aria-labelledby="queue-title">
-					<h3 id="queue-title">{t('room.queue')}</h3>
-					{snapshot?.floorQueue.length === 0 && <p>{t('room.queueEmpty')}</p>}
-					<ol data-testid="floor-queue">
-						{snapshot?.floorQueue.map((f) => (
-							<li key={f.participantId} data-queued={name(f.participantId)}>
-								{name(f.participantId)}
-								{isChair && chairButton('floor:grant', f.participantId, 'room.grant', 'grant')}
-							</li>
-						))}
-					</ol>
-				</section>
-				<section aria-labelledby="people-title">
-					<h3 id="people-title">{t('room.participants', { count: snapshot?.participants.length ?? 0 })}</h3>
-					<ul className="people" data-testid="participants">
-						{snapshot?.participants.map((p) => (
-							<li key={p.id} data-participant={p.unitName} data-mic-muted={String(p.micMuted)} className={speaker === p.id ? 'speaking' : ''}>
-								<span>
-									{p.displayName}
-									{p.id === me?.id && ` ${t('room.you')}`}
-									{p.micMuted && ` · ${t('room.micOff')}`}
-									{speaker === p.id && ` · ${t('room.speaking')}`}
-								</span>
-								{isChair && p.id !== me?.id && (
-									<span className="actions">
-										{SITE_ACTIONS.map(([event, label, testId]) => chairButton(event, p.id, label, testId))}
-									</span>
-								)}
-							</li>
-						))}
-					</ul>
-				</section>
+				{isChair && snapshot && <ChairPanel snapshot={snapshot} socket={socket} act={act} />}
+				{snapshot && <FloorQueue snapshot={snapshot} isChair={isChair} socket={socket} now={now} act={act} />}
+				{snapshot && <RosterList snapshot={snapshot} me={me?.id ?? null} speaker={speaker} isChair={isChair} now={now} socket={socket} act={act} />}
 			</aside>
+			<ControlBar client={client} socket={socket} snapshot={snapshot} isChair={isChair} fullscreenTarget={root} act={act} />
+			{others.map((p) => (
+				<MediaElement key={`audio-${p.id}`} track={tracks.get(p.id)?.audio} kind="audio" label={p.displayName} />
+			))}
 		</div>
 	);
 }

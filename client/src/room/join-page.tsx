@@ -1,17 +1,42 @@
 import { useEffect, useRef, useState } from 'react';
+import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import type { AppSocket } from '../signaling/socket.ts';
+import { errorCause, useErrorText } from '../ui/error-text.ts';
 import { ConferenceView } from './conference-view.tsx';
+import { EndScreen, JoinRefused } from './end-screen.tsx';
+import { useMeetingCheck } from './meeting-check.ts';
 import { PreJoin } from './pre-join.tsx';
-import { RejoinNote } from './rejoin-note.tsx';
-import { RoomClient, type JoinTarget, type RejoinStatus, type RoomState } from './room-client.ts';
+import { RoomClient, type CloseReason, type JoinTarget, type RoomState } from './room-client.ts';
+import { WaitingRoom } from './waiting-room.tsx';
+import './join.css';
 
-/** Pre-join screen, then the conference, for a signed-in user (meetingId) or a join link (token). */
+const CLOSE_REASONS: readonly CloseReason[] = ['ended', 'removed', 'denied', 'replaced', 'revoked', 'left', 'error'];
+
+/** The reason of a 'closed' state: its detail when that is a reason, else an error (the detail is then its English message). */
+function closeReason(detail: string | undefined): CloseReason {
+	return CLOSE_REASONS.includes(detail as CloseReason) ? (detail as CloseReason) : detail === undefined ? 'left' : 'error';
+}
+
+const stopAll = (stream: MediaStream | null) => stream?.getTracks().forEach((track) => track.stop());
+
+/**
+ * The way into and out of a meeting, for a signed-in user (meetingId) or a join link (token): the
+ * meeting is checked first, then the pre-join screen, the waiting room or the conference, and an
+ * end screen with the ways on. "Vào lại phòng họp" starts a new round from the check.
+ */
 export function JoinPage({ socket, target }: { socket: AppSocket | null; target: JoinTarget }) {
 	const { t } = useI18n();
+	const errorText = useErrorText();
+	const { user } = useSession();
+	const [round, setRound] = useState(0);
+	const check = useMeetingCheck(target, user, round);
 	const [local, setLocal] = useState<MediaStream | null>(null);
 	const [client, setClient] = useState<RoomClient | null>(null);
-	const [state, setState] = useState<{ state: RoomState; detail?: string | undefined; rejoin?: RejoinStatus | null }>({ state: 'joining' });
+	const [state, setState] = useState<{ state: RoomState; detail?: string | undefined }>({ state: 'joining' });
+	// The first join's failure as thrown (code and reason), for the end screen to say it in the user's language.
+	const [joinError, setJoinError] = useState<unknown>(null);
+	const [cancelledWaiting, setCancelledWaiting] = useState(false);
 	const targetKey = JSON.stringify(target);
 	const targetRef = useRef(target);
 	targetRef.current = target;
@@ -22,8 +47,13 @@ export function JoinPage({ socket, target }: { socket: AppSocket | null; target:
 		}
 		const room = new RoomClient(socket, targetRef.current, local);
 		setClient(room);
-		const off = room.on('state', (s, detail) => setState({ state: s, detail, rejoin: room.rejoinStatus }));
-		room.join().catch((e: unknown) => room.close('error', e instanceof Error ? e.message : String(e)));
+		setState({ state: room.state });
+		const off = room.on('state', (s, detail) => setState({ state: s, detail }));
+		room.join().catch((e: unknown) => {
+			console.warn('join failed', e);
+			setJoinError(e);
+			room.fail(e);
+		});
 		// Expose the room for diagnostics in the browser console (and the e2e tests).
 		(window as unknown as { __giaobanRoom?: RoomClient }).__giaobanRoom = room;
 		return () => {
@@ -32,37 +62,72 @@ export function JoinPage({ socket, target }: { socket: AppSocket | null; target:
 		};
 	}, [socket, local, targetKey]);
 
-	useEffect(() => () => local?.getTracks().forEach((track) => track.stop()), [local]);
+	useEffect(() => () => stopAll(local), [local]);
 
-	if (!local) {
-		return <PreJoin onReady={setLocal} />;
-	}
-	if (state.state === 'closed') {
-		const reason = state.detail ?? 'left';
-		const known = ['ended', 'removed', 'denied', 'replaced', 'revoked', 'left'].includes(reason);
+	const closed = state.state === 'closed';
+	useEffect(() => {
+		// Out of the room the camera goes off at once (its light would say the site is still seen).
+		if (closed) {
+			stopAll(local);
+		}
+	}, [closed, local]);
+
+	const rejoin = () => {
+		setLocal(null);
+		setClient(null);
+		setState({ state: 'joining' });
+		setJoinError(null);
+		setCancelledWaiting(false);
+		setRound((n) => n + 1);
+	};
+
+	const info = check.status === 'ready' ? check.info : null;
+
+	if (check.status === 'checking') {
 		return (
-			<p className="card" role="status" data-testid="room-state" data-state="closed" data-reason={reason}>
-				{known ? t(`room.closed.${reason as 'ended'}`) : t('room.closed.error', { message: reason })}
-			</p>
+			<section className="card wide" role="status" data-testid="join-checking">
+				{t('join.checking')}
+			</section>
+		);
+	}
+	if (check.status === 'refused') {
+		const cause = errorCause(check.error);
+		const transient = cause.code === 'network' || cause.code === 'unavailable' || cause.code === 'rate_limited' || cause.code === 'internal';
+		return <JoinRefused text={errorText(check.error)} reason={cause.reason ?? cause.code} signedIn={user !== null} onRetry={transient ? () => setRound((n) => n + 1) : null} />;
+	}
+	if (!local) {
+		return <PreJoin key={round} info={check.info} onReady={setLocal} />;
+	}
+	if (closed) {
+		const reason = closeReason(state.detail);
+		return (
+			<EndScreen
+				reason={reason}
+				info={info}
+				errorText={reason !== 'error' ? null : (joinError ?? client?.closeError ?? null) !== null ? errorText(joinError ?? client?.closeError) : t('join.end.errorUnknown')}
+				cancelledWaiting={cancelledWaiting}
+				signedIn={user !== null}
+				onRejoin={rejoin}
+			/>
 		);
 	}
 	return (
 		<>
 			<p className="sr-status" role="status" data-testid="room-state" data-state={state.state}>
-				{state.state === 'waiting' ? t('room.waiting') : state.state === 'reconnecting' ? t('room.reconnecting') : state.state === 'joining' ? t('room.joining') : ''}
+				{state.state === 'waiting' ? t('join.waiting.message') : state.state === 'reconnecting' ? t('join.reconnecting') : state.state === 'joining' ? t('join.joining') : ''}
 			</p>
-			{(state.state === 'waiting' || state.state === 'reconnecting') && (
-				<p className="banner">
-					{t(state.state === 'waiting' ? 'room.waiting' : 'room.reconnecting')}
-					{state.state === 'reconnecting' && state.rejoin && (
-						<>
-							{' '}
-							<RejoinNote status={state.rejoin} />
-						</>
-					)}
-				</p>
+			{state.state === 'waiting' && (
+				<WaitingRoom
+					info={info}
+					local={local}
+					onCancel={() => {
+						setCancelledWaiting(true);
+						void client?.leave();
+					}}
+				/>
 			)}
-			{client && state.state !== 'waiting' && <ConferenceView client={client} socket={socket!} local={local} />}
+			{/* The conference shows the one reconnecting banner, over the video (conference-view.tsx). */}
+			{client && socket && state.state !== 'waiting' && <ConferenceView client={client} socket={socket} local={local} />}
 		</>
 	);
 }

@@ -3,9 +3,10 @@ import { useI18n } from '../i18n/index.tsx';
 import type { RejoinStatus } from './room-client.ts';
 
 /**
- * Why the last rejoin failed and when the next one starts, counting down, so that an operator
- * on a weak link sees the window still trying (and can tell the district why) instead of a
- * "reconnecting" that never changes.
+ * How many rejoins failed and when the next one starts, counting down, so that an operator on a
+ * weak link sees the window still trying instead of a "reconnecting" that never changes. The
+ * failure's own message is English (for the console and the district's technician), so it goes to
+ * the element's title only, never into the sentence.
  */
 export function RejoinNote({ status }: { status: RejoinStatus }) {
 	const { t } = useI18n();
@@ -19,9 +20,8 @@ export function RejoinNote({ status }: { status: RejoinStatus }) {
 	}, [status.retryAt]);
 	const seconds = status.retryAt === null ? 0 : Math.ceil((status.retryAt - now) / 1000);
 	return (
-		<span data-testid="rejoin-note" data-failures={status.failures}>
-			{t('room.rejoinFailed', { count: status.failures, message: status.error })}{' '}
-			{seconds > 0 ? t('room.rejoinIn', { seconds }) : t('room.rejoinNow')}
+		<span data-testid="rejoin-note" data-failures={status.failures} title={status.error}>
+			{t('join.rejoinFailed', { count: status.failures })} {seconds > 0 ? t('join.rejoinIn', { seconds }) : t('join.rejoinNow')}
 		</span>
 	);
 }

@@ -21,7 +21,7 @@ export type ReceiveStats = { audioBytes: number; videoBytes: number; cameraWidth
  */
 export type RejoinStatus = { failures: number; error: string; retryAt: number | null };
 
-export type Notice = 'muted' | 'unmute-requested' | 'floor-granted' | 'muted-by-chair';
+export type Notice = 'muted' | 'unmute-requested' | 'floor-granted' | 'muted-by-chair' | 'floor-declined';
 
 export type RemoteTracks = { audio?: MediaStreamTrack; camera?: MediaStreamTrack; screen?: MediaStreamTrack };
 
@@ -79,6 +79,7 @@ export class RoomClient {
 	/** A 'disconnect' whose reconnect has not started a rejoin yet: the server forgot this site with the old socket. */
 	#dropped = false;
 	#closed = false;
+	#closeError: unknown = null;
 
 	constructor(socket: AppSocket, target: JoinTarget, local: MediaStream, options: RoomClientOptions = {}) {
 		this.#socket = socket;
@@ -95,6 +96,7 @@ export class RoomClient {
 		socket.on('chair:muted', this.#onMuted);
 		socket.on('chair:unmute-requested', this.#onUnmuteRequested);
 		socket.on('floor:granted', this.#onFloorGranted);
+		socket.on('floor:declined', this.#onFloorDeclined);
 		socket.on('media:closed', this.#onMediaClosed);
 		socket.on('disconnect', this.#onDisconnect);
 		socket.on('connect', this.#onReconnect);
@@ -340,6 +342,19 @@ export class RoomClient {
 		this.close('left');
 	}
 
+	/** Why the room closed with 'error' (the thrown error, for the page to say in the user's language); null otherwise. */
+	get closeError(): unknown {
+		return this.#closeError;
+	}
+
+	/** Closes the room because of `error` (a refused rejoin, a failed join). */
+	fail(error: unknown): void {
+		if (!this.#closed) {
+			this.#closeError = error;
+		}
+		this.close('error', errorMessage(error));
+	}
+
 	close(reason: CloseReason = 'left', detail?: string): void {
 		if (this.#closed) {
 			return;
@@ -359,6 +374,7 @@ export class RoomClient {
 		s.off('chair:muted', this.#onMuted);
 		s.off('chair:unmute-requested', this.#onUnmuteRequested);
 		s.off('floor:granted', this.#onFloorGranted);
+		s.off('floor:declined', this.#onFloorDeclined);
 		s.off('media:closed', this.#onMediaClosed);
 		s.off('disconnect', this.#onDisconnect);
 		s.off('connect', this.#onReconnect);
@@ -433,7 +449,7 @@ export class RoomClient {
 	#rejoinFailed(error: unknown, accepted: boolean): void {
 		const message = errorMessage(error);
 		if (!accepted && isJoinRefusal(error)) {
-			this.close('error', message);
+			this.fail(error);
 			return;
 		}
 		const failures = (this.#rejoinStatus?.failures ?? 0) + 1;
@@ -454,7 +470,7 @@ export class RoomClient {
 		if (this.#rejoinStatus) {
 			this.#rejoinStatus = { ...this.#rejoinStatus, retryAt: null };
 		}
-		void this.join().catch((error: unknown) => this.close('error', errorMessage(error)));
+		void this.join().catch((error: unknown) => this.fail(error));
 	}
 
 	#cancelRetry(): void {
@@ -643,7 +659,7 @@ export class RoomClient {
 	};
 
 	readonly #onAdmitted = (): void => {
-		void this.join().catch((error: unknown) => this.close('error', errorMessage(error)));
+		void this.join().catch((error: unknown) => this.fail(error));
 	};
 
 	readonly #onSpeaker = ({ participantId }: { participantId: string | null }): void => {
@@ -666,6 +682,10 @@ export class RoomClient {
 		this.#emit('notice', 'floor-granted');
 	};
 
+	readonly #onFloorDeclined = (): void => {
+		this.#emit('notice', 'floor-declined');
+	};
+
 	readonly #onMediaClosed = (): void => {
 		this.#rejoin();
 	};
@@ -677,7 +697,7 @@ export class RoomClient {
 		}
 		this.#recovery.rejoins += 1;
 		this.#setState('reconnecting', this.#rejoinStatus?.error);
-		void this.join().catch((error: unknown) => this.close('error', errorMessage(error)));
+		void this.join().catch((error: unknown) => this.fail(error));
 	}
 
 	readonly #onDisconnect = (): void => {

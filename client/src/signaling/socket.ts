@@ -2,7 +2,9 @@ import { io, type Socket } from 'socket.io-client';
 import {
 	PROTOCOL_VERSION,
 	type ClientToServerEvents,
+	type AckError,
 	type ErrorCode,
+	type ErrorReason,
 	type HandshakeAuth,
 	type RequestName,
 	type RequestOf,
@@ -15,11 +17,15 @@ export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 /** A request the server answered with { ok: false }, or that timed out ('unavailable'). */
 export class RequestError extends Error {
 	readonly code: ErrorCode;
+	readonly reason: ErrorReason | undefined;
+	readonly field: string | undefined;
 
-	constructor(code: ErrorCode, message: string) {
+	constructor(code: ErrorCode, message: string, detail: { reason?: ErrorReason | undefined; field?: string | undefined } = {}) {
 		super(message);
 		this.name = 'RequestError';
 		this.code = code;
+		this.reason = detail.reason;
+		this.field = detail.field;
 	}
 }
 
@@ -37,7 +43,7 @@ const REQUEST_TIMEOUT_MS = 10000;
 
 /** Sends a request and resolves with its ack data, or rejects with a RequestError. */
 export async function request<K extends RequestName>(socket: AppSocket, event: K, payload: RequestOf<K>): Promise<ResponseOf<K>> {
-	let response: { ok: true; data: ResponseOf<K> } | { ok: false; error: { code: ErrorCode; message: string } };
+	let response: { ok: true; data: ResponseOf<K> } | { ok: false; error: AckError };
 	try {
 		// The generic event name defeats socket.io's overloads; the protocol types still hold.
 		const timed = socket.timeout(REQUEST_TIMEOUT_MS) as unknown as {
@@ -48,7 +54,7 @@ export async function request<K extends RequestName>(socket: AppSocket, event: K
 		throw new RequestError('unavailable', `${event}: no answer from the server`);
 	}
 	if (!response.ok) {
-		throw new RequestError(response.error.code, response.error.message);
+		throw new RequestError(response.error.code, response.error.message, { reason: response.error.reason, field: response.error.field });
 	}
 	return response.data;
 }

@@ -4,12 +4,16 @@ import { CAMERA_CAPTURE } from '../media/camera.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { EchoCheck, type EchoStats } from '../media/echo-check.ts';
 import type { AppSocket } from '../signaling/socket.ts';
+import { useErrorText } from './error-text.ts';
 import { mediaErrorMessage } from './media-errors.ts';
+
+const CONNECTION_STATES = ['new', 'connecting', 'connected', 'disconnected', 'failed', 'closed'] as const;
 
 type State = 'idle' | 'starting' | 'running' | 'failed';
 
 export function ConnectionCheck({ socket, connected }: { socket: AppSocket | null; connected: boolean }) {
 	const { t } = useI18n();
+	const errorText = useErrorText();
 	const [state, setState] = useState<State>('idle');
 	const [error, setError] = useState<string | null>(null);
 	const [stats, setStats] = useState<EchoStats | null>(null);
@@ -38,7 +42,8 @@ export function ConnectionCheck({ socket, connected }: { socket: AppSocket | nul
 			local = await navigator.mediaDevices.getUserMedia({ audio: true, video: CAMERA_CAPTURE });
 		} catch (e) {
 			const key = mediaErrorMessage(e);
-			setError(key ? t(key) : t('error.generic', { message: String(e) }));
+			console.warn('connection check: no camera or microphone', e);
+			setError(t(key ?? 'errors.check.device'));
 			setState('failed');
 			return;
 		}
@@ -57,7 +62,7 @@ export function ConnectionCheck({ socket, connected }: { socket: AppSocket | nul
 			}
 			setState('running');
 		} catch (e) {
-			setError(t('error.generic', { message: e instanceof Error ? e.message : String(e) }));
+			setError(errorText(e));
 			setState('failed');
 			check.close();
 		}
@@ -77,22 +82,29 @@ export function ConnectionCheck({ socket, connected }: { socket: AppSocket | nul
 		if (!socket) {
 			return undefined;
 		}
-		const onClosed = ({ reason }: { reason: string }) => {
-			setError(reason);
+		// The server's reason is English (time limit, idle, media server restart): one sentence covers them.
+		const onClosed = () => {
+			setError(t('errors.check.stopped'));
 			stop();
 		};
 		socket.on('media:closed', onClosed);
 		return () => {
 			socket.off('media:closed', onClosed);
 		};
-	}, [socket]);
+	}, [socket, t]);
 
 	useEffect(() => stop, []);
+
+	/** mediasoup's transport state ("connected") in words of the current language. */
+	const connectionStateText = (value: string): string => {
+		const known = CONNECTION_STATES.find((s) => s === value);
+		return known ? t(`errors.connection.${known}`) : value;
+	};
 
 	const stateKey: MessageKey = `check.state.${state}`;
 	const rows: [MessageKey, string, string][] = stats
 		? [
-				['check.stat.connection', stats.connectionState, 'connection'],
+				['check.stat.connection', connectionStateText(stats.connectionState), 'connection'],
 				['check.stat.protocol', stats.protocol?.toUpperCase() ?? '–', 'protocol'],
 				['check.stat.rtt', stats.rttMs === null ? '–' : `${stats.rttMs} ms`, 'rtt'],
 				['check.stat.videoFrames', String(stats.videoFramesDecoded), 'video-frames'],

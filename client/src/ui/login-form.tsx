@@ -2,10 +2,12 @@ import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/http.ts';
 import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/index.tsx';
+import { useErrorText } from './error-text.ts';
 
 export function LoginForm() {
 	const { t } = useI18n();
 	const { login } = useSession();
+	const errorText = useErrorText();
 	const [username, setUsername] = useState('');
 	const [password, setPassword] = useState('');
 	const [error, setError] = useState<string | null>(null);
@@ -23,7 +25,7 @@ export function LoginForm() {
 			} else if (e instanceof ApiError && e.code === 'unauthorized') {
 				setError(t('login.failed'));
 			} else {
-				setError(t('common.error', { message: e instanceof Error ? e.message : String(e) }));
+				setError(errorText(e));
 			}
 		} finally {
 			setBusy(false);

@@ -1,9 +1,10 @@
 import type { MessageKey } from '../i18n/vi.ts';
 
+const nameOf = (error: unknown): string => (error instanceof DOMException || error instanceof Error ? error.name : '');
+
 /** getUserMedia failures, in words a commune operator can act on. */
 export function mediaErrorMessage(error: unknown): MessageKey | null {
-	const name = error instanceof DOMException ? error.name : '';
-	switch (name) {
+	switch (nameOf(error)) {
 		case 'NotAllowedError':
 		case 'SecurityError': {
 			return 'error.permissionDenied';
@@ -18,6 +19,47 @@ export function mediaErrorMessage(error: unknown): MessageKey | null {
 		}
 		default: {
 			return null;
+		}
+	}
+}
+
+/**
+ * Why the camera could not be opened while the microphone could: the pre-join screen then offers
+ * to join with the microphone only (many commune offices have no webcam), saying why in one line.
+ */
+export function cameraProblem(error: unknown): MessageKey {
+	switch (nameOf(error)) {
+		case 'NotAllowedError':
+		case 'SecurityError': {
+			return 'join.noCamera.denied';
+		}
+		case 'NotReadableError':
+		case 'AbortError': {
+			return 'join.noCamera.busy';
+		}
+		default: {
+			return 'join.noCamera.notFound';
+		}
+	}
+}
+
+/** Why the microphone could not be opened: the one failure that stops a site from joining, with the fix. */
+export function microphoneProblem(error: unknown): MessageKey {
+	switch (nameOf(error)) {
+		case 'NotAllowedError':
+		case 'SecurityError': {
+			return 'join.noMic.denied';
+		}
+		case 'NotFoundError':
+		case 'OverconstrainedError': {
+			return 'join.noMic.notFound';
+		}
+		case 'NotReadableError':
+		case 'AbortError': {
+			return 'join.noMic.busy';
+		}
+		default: {
+			return 'join.noMic.other';
 		}
 	}
 }

@@ -214,6 +214,25 @@ export const variables = {
 		defaultText: '90',
 		parse: integer(0, 36500, () => 90),
 	},
+	BACKUP_DIR: {
+		description:
+			'Folder (outside DATA_DIR, ideally another disk) for scheduled backups of the database and stored files; empty turns them off. `npm run backup` writes here too unless given --to',
+		defaultText: '(empty: no scheduled backups)',
+		parse: (raw) => {
+			const value = given(raw);
+			return value === undefined ? null : resolve(value);
+		},
+	},
+	BACKUP_INTERVAL_HOURS: {
+		description: 'Hours between scheduled backups (when BACKUP_DIR is set)',
+		defaultText: '24',
+		parse: integer(1, 720, () => 24),
+	},
+	BACKUP_KEEP: {
+		description: 'Scheduled backups kept in BACKUP_DIR; older ones are deleted after each new one',
+		defaultText: '7',
+		parse: integer(1, 1000, () => 7),
+	},
 	SHUTDOWN_TIMEOUT_MS: {
 		description: 'Longest graceful shutdown after SIGTERM/SIGINT before the process exits anyway',
 		defaultText: '10000',
@@ -337,6 +356,7 @@ export type Config = {
 	};
 	recording: { ports: { min: number; max: number }; segmentSeconds: number; retentionDays: number };
 	shutdownTimeoutMs: number;
+	backup: { dir: string | null; intervalHours: number; keep: number };
 	demoData: boolean;
 	publicUrl: string | null;
 	allowedOrigins: string[];
@@ -377,6 +397,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			retentionDays: read('RECORDING_RETENTION_DAYS'),
 		},
 		shutdownTimeoutMs: read('SHUTDOWN_TIMEOUT_MS'),
+		backup: { dir: read('BACKUP_DIR'), intervalHours: read('BACKUP_INTERVAL_HOURS'), keep: read('BACKUP_KEEP') },
 		demoData: read('DEMO_DATA'),
 		publicUrl: read('PUBLIC_URL'),
 		allowedOrigins: read('ALLOWED_ORIGINS'),

@@ -8,7 +8,7 @@ import {
 	type ResponseOf,
 } from '#shared/protocol/index.ts';
 import type { AppSocket } from '../plugins/app/socket-io.ts';
-import { toPublicError } from './error-mapping.ts';
+import { toPublicError, validationField } from './error-mapping.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { findUnsafeText } from './unsafe-text.ts';
 
@@ -179,7 +179,8 @@ export function onRequest<K extends RequestName>(
 			return;
 		}
 		if (!validator.Check(payload)) {
-			reply(fail('invalid_payload', `${event}: ${describeErrors(validator, payload)}`));
+			const field = validationField(validator.Errors(payload).slice(0, 1));
+			reply(fail('invalid_payload', `${event}: ${describeErrors(validator, payload)}`, field ? { field } : {}));
 			return;
 		}
 		const unsafe = findUnsafeText(payload);

@@ -12,7 +12,15 @@ type Logger = { error: (obj: object, msg: string) => void };
  */
 export function toPublicError(error: unknown, log: Logger): { statusCode: number; error: AckError } {
 	if (error instanceof AppError) {
-		return { statusCode: error.statusCode, error: { code: error.code, message: error.message } };
+		return {
+			statusCode: error.statusCode,
+			error: {
+				code: error.code,
+				message: error.message,
+				...(error.reason ? { reason: error.reason } : {}),
+				...(error.field ? { field: error.field } : {}),
+			},
+		};
 	}
 	// mediasoup 3.12 raises InvalidStateError only when its channel to the worker closed: the worker
 	// died. The pool replaces it and the meeting moves to a new room, so the client may try again.
@@ -21,6 +29,26 @@ export function toPublicError(error: unknown, log: Logger): { statusCode: number
 	}
 	log.error({ err: error }, 'unexpected error');
 	return { statusCode: 500, error: { code: 'internal', message: 'Internal server error' } };
+}
+
+/** Longest field path sent back: it comes from the client's own input and may be as long as it. */
+const MAX_FIELD = 64;
+
+/**
+ * The input a schema refused, as AckError.field ("endsAt", "agenda/0/title"): the first failing
+ * path, or the missing property for `required`. Undefined when the whole body is at fault.
+ */
+export function validationField(errors: readonly { instancePath?: string; keyword?: string; params?: unknown }[] | undefined): string | undefined {
+	const first = errors?.[0];
+	if (!first) {
+		return undefined;
+	}
+	// Ajv (HTTP schemas) names the missing property in missingProperty, TypeBox (socket) in requiredProperties.
+	const params = first.keyword === 'required' ? (first.params as { missingProperty?: unknown; requiredProperties?: unknown[] } | undefined) : undefined;
+	const missing = params?.missingProperty ?? params?.requiredProperties?.[0];
+	const path = [first.instancePath ?? '', typeof missing === 'string' ? missing : ''].join('/');
+	const field = path.split('/').filter(Boolean).join('/');
+	return field === '' || field.length > MAX_FIELD ? undefined : field;
 }
 
 /** Codes for the 4xx errors Fastify raises itself (validation, body limit, malformed JSON). */

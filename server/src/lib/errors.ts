@@ -1,4 +1,7 @@
-import type { ErrorCode } from '#shared/protocol/index.ts';
+import type { ErrorCode, ErrorReason } from '#shared/protocol/index.ts';
+
+/** `reason`: the finer cause a client translates; `field`: the input field at fault (a form shows the message beside it). */
+export type AppErrorOptions = ErrorOptions & { reason?: ErrorReason; field?: string };
 
 /**
  * An error the client may see: its code and message are sent as they are. Any other thrown value
@@ -7,54 +10,58 @@ import type { ErrorCode } from '#shared/protocol/index.ts';
 export class AppError extends Error {
 	readonly code: ErrorCode;
 	readonly statusCode: number;
+	readonly reason: ErrorReason | undefined;
+	readonly field: string | undefined;
 
-	constructor(code: ErrorCode, message: string, statusCode: number, options?: ErrorOptions) {
+	constructor(code: ErrorCode, message: string, statusCode: number, options?: AppErrorOptions) {
 		super(message, options);
 		this.name = new.target.name;
 		this.code = code;
 		this.statusCode = statusCode;
+		this.reason = options?.reason;
+		this.field = options?.field;
 	}
 }
 
 export class InvalidPayloadError extends AppError {
-	constructor(message: string, options?: ErrorOptions) {
+	constructor(message: string, options?: AppErrorOptions) {
 		super('invalid_payload', message, 400, options);
 	}
 }
 
 export class UnauthorizedError extends AppError {
-	constructor(message = 'Sign in first') {
-		super('unauthorized', message, 401);
+	constructor(message = 'Sign in first', options?: AppErrorOptions) {
+		super('unauthorized', message, 401, options);
 	}
 }
 
 export class ForbiddenError extends AppError {
-	constructor(message: string) {
-		super('forbidden', message, 403);
+	constructor(message: string, options?: AppErrorOptions) {
+		super('forbidden', message, 403, options);
 	}
 }
 
 export class NotFoundError extends AppError {
-	constructor(message: string) {
-		super('not_found', message, 404);
+	constructor(message: string, options?: AppErrorOptions) {
+		super('not_found', message, 404, options);
 	}
 }
 
 export class InvalidStateError extends AppError {
-	constructor(message: string) {
-		super('invalid_state', message, 409);
+	constructor(message: string, options?: AppErrorOptions) {
+		super('invalid_state', message, 409, options);
 	}
 }
 
 export class RateLimitedError extends AppError {
-	constructor(message: string) {
-		super('rate_limited', message, 429);
+	constructor(message: string, options?: AppErrorOptions) {
+		super('rate_limited', message, 429, options);
 	}
 }
 
 export class UnavailableError extends AppError {
-	constructor(message: string) {
-		super('unavailable', message, 503);
+	constructor(message: string, options?: AppErrorOptions) {
+		super('unavailable', message, 503, options);
 	}
 }
 

@@ -15,6 +15,8 @@ export const MEETING_ACTIONS = [
 	'attachment.removed',
 	'floor.granted',
 	'floor.ended',
+	'floor.skipped',
+	'floor.declined',
 	'site.muted',
 	'all.muted',
 	'unmute.requested',

@@ -108,6 +108,25 @@ export const AttendanceEntry = Type.Object({
 });
 export type AttendanceEntry = Static<typeof AttendanceEntry>;
 
+/**
+ * One unit's roll call (điểm danh) of a meeting, folded from its attendance: whether it attended,
+ * when it first joined and last left, the time any of its sites was in the room, and how often its
+ * connection dropped. Also served as CSV (`/roll-call.csv`).
+ */
+export const RollCallEntry = Type.Object({
+	unitId: Type.String(),
+	unitName: Type.String(),
+	host: Type.Boolean(),
+	present: Type.Boolean(),
+	firstJoinedAt: Type.Union([DateTime, Type.Null()]),
+	/** Null while a site of the unit is still in the room, or if it never joined. */
+	lastLeftAt: Type.Union([DateTime, Type.Null()]),
+	/** Whole minutes (rounded) during which at least one site of the unit was in the room. */
+	attendedMinutes: Type.Integer(),
+	disconnections: Type.Integer(),
+});
+export type RollCallEntry = Static<typeof RollCallEntry>;
+
 export const MeetingActionEntry = Type.Object({
 	/** One of MEETING_ACTIONS (shared/src/api/audit.ts); kept a plain string so that readers tolerate codes they do not know. */
 	action: Type.String(),

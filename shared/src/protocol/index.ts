@@ -8,14 +8,14 @@ import { systemNotifications } from './system.ts';
 
 export * from './ack.ts';
 export { Direction, Kind, Source } from './media.ts';
-export type { ParticipantView, RoomSnapshot } from './room.ts';
+export type { ParticipantView, RoomSnapshot, RosterEntry, RosterState } from './room.ts';
 
 /**
  * Sent in the socket.io handshake `auth`; the server refuses other versions, so a page left open
  * across an upgrade is told to reload. 2: csrfToken in the handshake, `mutedByChair`, close reason
  * `revoked`. 3: the snapshot's `recording`, `chair:recording`, `meeting:watch`.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** Every client→server event: a request schema and the schema of its ack data. */
 export const clientRequests = { ...mediaRequests, ...echoTestRequests, ...roomRequests, ...meetingWatchRequests };

@@ -17,10 +17,10 @@ export const meetingWatchNotifications = defineNotifications({
 	/**
 	 * jobs: a job started, progressed, finished or failed; transcript: segments were added or
 	 * corrected; recordings: files were added or deleted, or the chair paused or resumed the
-	 * recording; meeting: the meeting started or ended.
+	 * recording; meeting: the meeting started or ended; attendance: a site joined or left.
 	 */
 	'meeting:updated': Type.Object({
 		meetingId: Type.String(),
-		what: Type.Union([Type.Literal('jobs'), Type.Literal('transcript'), Type.Literal('recordings'), Type.Literal('meeting')]),
+		what: Type.Union([Type.Literal('jobs'), Type.Literal('transcript'), Type.Literal('recordings'), Type.Literal('meeting'), Type.Literal('attendance')]),
 	}),
 });

@@ -29,6 +29,40 @@ export type ParticipantView = Static<typeof ParticipantView>;
 export const WaitingView = Type.Object({ id: Type.String(), unitName: Type.String(), displayName: Type.String(), since: Type.String() });
 
 /**
+ * Where an invited unit (or the host unit) stands in the meeting: `present` (a site of it is in the
+ * room), `waiting` (in the waiting room), `lost` (its connection dropped, or the server or its media
+ * restarted, and it has not come back yet), `left` (left by itself), `removed` (by the chair; it
+ * waits for admission to come back), `absent` (not joined yet).
+ */
+export const RosterState = Type.Union([
+	Type.Literal('present'),
+	Type.Literal('waiting'),
+	Type.Literal('lost'),
+	Type.Literal('left'),
+	Type.Literal('removed'),
+	Type.Literal('absent'),
+]);
+export type RosterState = Static<typeof RosterState>;
+
+/** One unit of the roll call, as the chair sees it live. */
+export const RosterEntry = Type.Object({
+	unitId: Type.String(),
+	unitName: Type.String(),
+	host: Type.Boolean(),
+	state: RosterState,
+	/** When the unit entered this state (ISO); null while absent. */
+	since: Type.Union([Type.String(), Type.Null()]),
+	/** First join in this meeting (ISO), null if never joined. */
+	firstJoinedAt: Type.Union([Type.String(), Type.Null()]),
+	/** Times its connection dropped (lost) during the meeting. */
+	disconnections: Type.Integer(),
+	/** Its sites in the room now (participant ids), and in the waiting room (waiting ids). */
+	participantIds: Type.Array(Type.String()),
+	waitingIds: Type.Array(Type.String()),
+});
+export type RosterEntry = Static<typeof RosterEntry>;
+
+/**
  * The whole room state; sent after every change. `seq` increases within one live room, `roomId`
  * names that room: after a media failure the meeting continues in a new room whose seq starts
  * again, so clients compare seq only within the same roomId.
@@ -47,6 +81,8 @@ export const RoomSnapshot = Type.Object({
 	activeSpeaker: Type.Union([Type.String(), Type.Null()]),
 	/** Only the chair receives the waiting room. */
 	waiting: Type.Array(WaitingView),
+	/** Only the chair receives the roll call: the host unit, then every invited unit, by name. */
+	roster: Type.Array(RosterEntry),
 	/**
 	 * `enabled`: this meeting is recorded (set when scheduling); `paused`: the chair paused it. While
 	 * enabled and not paused every site shows "Đang ghi hình".
@@ -94,6 +130,10 @@ export const roomRequests = defineRequests({
 	'floor:cancel': { request: Empty, response: Empty },
 	/** Chair: give the floor (unmute + spotlight) to a site, usually the head of the queue. */
 	'floor:grant': { request: Target, response: Empty },
+	/** Chair: move a site that asked for the floor to the end of the queue. */
+	'floor:skip': { request: Target, response: Empty },
+	/** Chair: take a site off the queue without giving it the floor; the site is told (floor:declined). */
+	'floor:decline': { request: Target, response: Empty },
 	/** Chair: take the floor back (mute the speaker, clear the spotlight). */
 	'floor:end': { request: Empty, response: Empty },
 	'chair:mute': { request: Target, response: Empty },
@@ -134,4 +174,6 @@ export const roomNotifications = defineNotifications({
 	'chair:unmute-requested': Type.Object({}),
 	/** The chair gave this site the floor: unmute the microphone. */
 	'floor:granted': Type.Object({}),
+	/** The chair took this site off the floor queue without giving it the floor. */
+	'floor:declined': Type.Object({}),
 });

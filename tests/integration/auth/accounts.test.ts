@@ -54,13 +54,13 @@ describe('password change and disabling accounts', () => {
 
 		const wrong = await password(here, { currentPassword: 'not-the-password', newPassword: 'mot-mat-khau-moi' });
 		expect(wrong.statusCode).toBe(403);
-		expect(wrong.json()).toEqual({ code: 'forbidden', message: 'The current password is wrong' });
+		expect(wrong.json()).toEqual({ code: 'forbidden', message: 'The current password is wrong', reason: 'wrong_password', field: 'currentPassword' });
 		const short = await password(here, { currentPassword: old, newPassword: 'ngan' });
 		expect(short.statusCode).toBe(400);
 		expect(short.json<{ code: string }>().code).toBe('invalid_payload');
 		const same = await password(here, { currentPassword: old, newPassword: old.normalize('NFD') });
 		expect(same.statusCode).toBe(400);
-		expect(same.json()).toEqual({ code: 'invalid_payload', message: 'The new password must differ from the current one' });
+		expect(same.json()).toEqual({ code: 'invalid_payload', message: 'The new password must differ from the current one', reason: 'password_unchanged', field: 'newPassword' });
 		const extra = await password(here, { currentPassword: old, newPassword: 'mot-mat-khau-moi', admin: true });
 		expect(extra.statusCode).toBe(400);
 		const anonymous = await running.app.inject({ method: 'POST', url: '/api/auth/password', payload: { currentPassword: old, newPassword: 'mot-mat-khau-moi' } });

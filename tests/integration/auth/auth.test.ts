@@ -33,7 +33,7 @@ describe('sign-in, sessions and CSRF', () => {
 		]) {
 			const response = await running.app.inject({ method: 'POST', url: '/api/auth/login', payload });
 			expect(response.statusCode).toBe(401);
-			expect(response.json()).toEqual({ code: 'unauthorized', message: 'Wrong username or password' });
+			expect(response.json()).toEqual({ code: 'unauthorized', message: 'Wrong username or password', reason: 'wrong_credentials' });
 		}
 	});
 

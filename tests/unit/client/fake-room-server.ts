@@ -78,6 +78,7 @@ export function snapshot(seq: number): RoomSnapshot {
 		spotlight: null,
 		activeSpeaker: null,
 		waiting: [],
+		roster: [],
 		recording: { enabled: true, paused: false },
 	};
 }

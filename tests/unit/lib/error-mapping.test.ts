@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { types as mediasoupTypes } from 'mediasoup';
 import { ForbiddenError, InvalidPayloadError, InvalidStateError } from '../../../server/src/lib/errors.ts';
-import { toPublicError } from '../../../server/src/lib/error-mapping.ts';
+import { toPublicError, validationField } from '../../../server/src/lib/error-mapping.ts';
 
 describe('toPublicError', () => {
 	const log = { error: vi.fn() };
@@ -12,6 +12,16 @@ describe('toPublicError', () => {
 			error: { code: 'forbidden', message: 'not your meeting' },
 		});
 		expect(toPublicError(new InvalidStateError('join first'), log).error.code).toBe('invalid_state');
+	});
+
+	it('sends the reason and field of an AppError, and no empty keys when it has none', () => {
+		expect(toPublicError(new InvalidPayloadError('endsAt must be after startsAt', { reason: 'ends_before_start', field: 'endsAt' }), log).error).toEqual({
+			code: 'invalid_payload',
+			message: 'endsAt must be after startsAt',
+			reason: 'ends_before_start',
+			field: 'endsAt',
+		});
+		expect(Object.keys(toPublicError(new ForbiddenError('no'), log).error)).toEqual(['code', 'message']);
 	});
 
 	it('treats a TypeError as our bug: logged, answered internal without its message', () => {
@@ -41,5 +51,20 @@ describe('toPublicError', () => {
 		const result = toPublicError(new Error('SQLITE_CORRUPT at /secret/path'), log);
 		expect(result).toEqual({ statusCode: 500, error: { code: 'internal', message: 'Internal server error' } });
 		expect(log.error).toHaveBeenCalledOnce();
+	});
+});
+
+describe('validationField', () => {
+	it('names the first failing input of an Ajv or TypeBox error list', () => {
+		expect(validationField([{ instancePath: '/endsAt', keyword: 'format', params: {} }])).toBe('endsAt');
+		expect(validationField([{ instancePath: '/agenda/0/title', keyword: 'maxLength', params: {} }])).toBe('agenda/0/title');
+		expect(validationField([{ instancePath: '', keyword: 'required', params: { missingProperty: 'title' } }])).toBe('title');
+		expect(validationField([{ instancePath: '/agenda/1', keyword: 'required', params: { requiredProperties: ['presenter'] } }])).toBe('agenda/1/presenter');
+	});
+
+	it('names none for the whole body, no errors, or a path too long to echo', () => {
+		expect(validationField([{ instancePath: '', keyword: 'type', params: {} }])).toBeUndefined();
+		expect(validationField(undefined)).toBeUndefined();
+		expect(validationField([{ instancePath: `/${'x'.repeat(100)}`, keyword: 'type', params: {} }])).toBeUndefined();
 	});
 });

@@ -6,7 +6,7 @@ import { Type } from 'typebox';
 import { Attachment, AttachmentParams } from '#shared/api/attachments.ts';
 import { ApiError } from '#shared/api/common.ts';
 import { MeetingParams } from '#shared/api/meetings.ts';
-import { AppError, ForbiddenError, InvalidPayloadError, NotFoundError } from '../../lib/errors.ts';
+import { AppError, ForbiddenError, InvalidPayloadError, NotFoundError, type AppErrorOptions } from '../../lib/errors.ts';
 import { userOf } from '../auth/auth-plugin.ts';
 import { createMeetingsRepository } from '../meetings/meetings.repository.ts';
 import { createMeetingsService } from '../meetings/meetings.service.ts';
@@ -18,8 +18,8 @@ import { ACCEPTED_EXTENSIONS, cleanFileName, detectFileType } from './file-types
 const MAX_PER_MEETING = 50;
 
 class PayloadTooLargeError extends AppError {
-	constructor(message: string) {
-		super('payload_too_large', message, 413);
+	constructor(message: string, options?: AppErrorOptions) {
+		super('payload_too_large', message, 413, options);
 	}
 }
 
@@ -53,7 +53,7 @@ const attachments: FastifyPluginAsyncTypebox = async (fastify) => {
 				throw new ForbiddenError('Only an administrator of the host unit adds documents');
 			}
 			if ((await repo.countForMeeting(meeting.id)) >= MAX_PER_MEETING) {
-				throw new InvalidPayloadError(`A meeting holds at most ${MAX_PER_MEETING} documents`);
+				throw new InvalidPayloadError(`A meeting holds at most ${MAX_PER_MEETING} documents`, { reason: 'too_many_files', field: 'file' });
 			}
 			if (!request.isMultipart()) {
 				throw new InvalidPayloadError('Send the document as multipart/form-data with a field named "file"');
@@ -65,13 +65,20 @@ const attachments: FastifyPluginAsyncTypebox = async (fastify) => {
 			const received = await store.receive(part.file);
 			if (part.file.truncated) {
 				await store.discard(received.tempPath);
-				throw new PayloadTooLargeError(`The document is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB`);
+				throw new PayloadTooLargeError(`The document is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB`, { field: 'file' });
 			}
 			const originalName = cleanFileName(part.filename);
-			const type = received.sizeBytes > 0 ? detectFileType(originalName, received.head) : null;
+			if (received.sizeBytes === 0) {
+				await store.discard(received.tempPath);
+				throw new InvalidPayloadError('The document is empty', { reason: 'file_empty', field: 'file' });
+			}
+			const type = detectFileType(originalName, received.head);
 			if (!type) {
 				await store.discard(received.tempPath);
-				throw new InvalidPayloadError(`Not an accepted document (${ACCEPTED_EXTENSIONS.join(', ')}), or its content does not match its name`);
+				throw new InvalidPayloadError(`Not an accepted document (${ACCEPTED_EXTENSIONS.join(', ')}), or its content does not match its name`, {
+					reason: 'file_type_not_accepted',
+					field: 'file',
+				});
 			}
 			const storedName = await store.commit(received.tempPath);
 			try {

@@ -67,7 +67,7 @@ export function createAuthService({ users, sessions, events, now = () => new Dat
 			const found = await users.findForLogin(username.trim().toLowerCase());
 			const valid = await verifyPassword(password, found?.passwordHash ?? DUMMY_HASH);
 			if (!found || !valid || found.disabled) {
-				throw new UnauthorizedError('Wrong username or password');
+				throw new UnauthorizedError('Wrong username or password', { reason: 'wrong_credentials' });
 			}
 			const token = newToken();
 			const csrfToken = newToken();
@@ -101,12 +101,12 @@ export function createAuthService({ users, sessions, events, now = () => new Dat
 		async changePassword(session: SessionRecord, currentPassword: string, newPassword: string): Promise<number> {
 			// Compared as scrypt sees them (NFC), so that a differently composed "new" password is refused too.
 			if (currentPassword.normalize('NFC') === newPassword.normalize('NFC')) {
-				throw new InvalidPayloadError('The new password must differ from the current one');
+				throw new InvalidPayloadError('The new password must differ from the current one', { reason: 'password_unchanged', field: 'newPassword' });
 			}
 			const stored = await users.findPasswordHash(session.user.id);
 			if (!(await verifyPassword(currentPassword, stored ?? DUMMY_HASH)) || stored === null) {
 				// Not 401: the session stands, only the password typed is wrong.
-				throw new ForbiddenError('The current password is wrong');
+				throw new ForbiddenError('The current password is wrong', { reason: 'wrong_password', field: 'currentPassword' });
 			}
 			await users.setPasswordHash(session.user.id, await hashPassword(newPassword));
 			const others = await sessions.deleteOthersOf(session.user.id, session.id);

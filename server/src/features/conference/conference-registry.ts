@@ -2,9 +2,10 @@ import type { MeetingEndReason, MeetingEventBus } from '../../domain/meeting-eve
 import { InvalidStateError, NotFoundError, UnavailableError } from '../../lib/errors.ts';
 import { SerialQueue } from '../../lib/serial-queue.ts';
 import { MediaRoom } from '../../sfu/media-room.ts';
+import { AttendanceLedger } from '../meetings/attendance-ledger.ts';
 import type { WorkerPool } from '../../sfu/worker-pool.ts';
 import { Conference, RoomClosedError, type Connection, type Identity, type JoinRecheck, type JoinResult, type SiteAccess } from './conference.ts';
-import type { ConferenceRepository } from './conference.repository.ts';
+import type { ConferenceRepository, RosterBasis } from './conference.repository.ts';
 import { MeetingJournal } from './meeting-journal.ts';
 
 type Log = { info: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
@@ -17,6 +18,35 @@ export type ConferenceRegistryOptions = {
 	/** An empty room keeps its router this long, so a site reloading its page finds it again. */
 	emptyRoomCloseMs: number;
 };
+
+/**
+ * The chair's decisions as the record has them, for a meeting this process has not seen yet (the
+ * server restarted during it): member units that were in the meeting come back into a locked room
+ * without waiting, removed ones wait. The chair's mutes are not recorded per site and start afresh.
+ * Host-unit staff are decided per person, which the record does not say; they pass the lock anyway.
+ */
+function accessFromRecord(basis: RosterBasis): SiteAccess {
+	const host = new Set(basis.units.filter((u) => u.host).map((u) => u.unitId));
+	const access: SiteAccess = { admitted: new Set(), removed: new Set(), muted: new Set() };
+	for (const row of basis.attendance) {
+		if (row.kind === 'join' && !host.has(row.unitId)) {
+			access.admitted.add(row.unitId);
+		}
+	}
+	for (const decision of basis.decisions) {
+		if (host.has(decision.unitId)) {
+			continue;
+		}
+		if (decision.action === 'site.removed') {
+			access.removed.add(decision.unitId);
+			access.admitted.delete(decision.unitId);
+		} else {
+			access.removed.delete(decision.unitId);
+			access.admitted.add(decision.unitId);
+		}
+	}
+	return access;
+}
 
 /**
  * The live rooms, at most one per meeting. Opening a room and ending a meeting run in one queue
@@ -142,14 +172,15 @@ export class ConferenceRegistry {
 				throw new NotFoundError(`No meeting ${meetingId}`);
 			}
 			if (meeting.status === 'ended' || meeting.status === 'cancelled') {
-				throw new InvalidStateError(meeting.status === 'ended' ? 'The meeting has ended' : 'The meeting is cancelled');
+				throw meeting.status === 'ended' ? new InvalidStateError('The meeting has ended', { reason: 'meeting_ended' }) : new InvalidStateError('The meeting is cancelled', { reason: 'meeting_cancelled' });
 			}
 			const { pool, repo, events, log } = this.#options;
+			const basis = await repo.rosterBasis(meetingId);
 			const media = await MediaRoom.create(pool, log);
 			const journal = new MeetingJournal({ meetingId, startedAt: meeting.startedAt, repo, bus: events, log });
 			let access = this.#access.get(meetingId);
 			if (!access) {
-				access = { admitted: new Set(), removed: new Set(), muted: new Set() };
+				access = accessFromRecord(basis);
 				this.#access.set(meetingId, access);
 			}
 			const conference = new Conference({
@@ -162,6 +193,7 @@ export class ConferenceRegistry {
 					return { enabled: current?.recordingEnabled ?? false, paused: current?.recordingPaused ?? false };
 				},
 				access,
+				roster: { units: basis.units, ledger: AttendanceLedger.from(basis.attendance), readUnits: () => repo.rosterUnits(meetingId) },
 				media,
 				journal,
 				log,

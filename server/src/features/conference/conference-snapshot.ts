@@ -1,4 +1,4 @@
-import type { ParticipantView, RoomSnapshot } from '#shared/protocol/index.ts';
+import type { ParticipantView, RoomSnapshot, RosterEntry } from '#shared/protocol/index.ts';
 import type { Participant, Waiting } from './conference.ts';
 
 type SnapshotInput = {
@@ -13,6 +13,8 @@ type SnapshotInput = {
 	activeSpeaker: string | null;
 	/** Only chairs see the waiting room; pass none for everyone else. */
 	waiting: Iterable<Waiting>;
+	/** Only chairs see the roll call. */
+	roster: RosterEntry[];
 	mutedByChair: (p: Participant) => boolean;
 	recording: { enabled: boolean; paused: boolean };
 };
@@ -51,6 +53,7 @@ export function buildSnapshot(input: SnapshotInput): RoomSnapshot {
 		spotlight: input.spotlight,
 		activeSpeaker: input.activeSpeaker,
 		waiting: [...input.waiting].map((w) => ({ id: w.id, unitName: w.unitName, displayName: w.displayName, since: w.since.toISOString() })),
+		roster: input.roster,
 		recording: { enabled: input.recording.enabled, paused: input.recording.paused },
 	};
 }

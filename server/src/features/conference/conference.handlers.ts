@@ -19,7 +19,7 @@ const memberships = new WeakMap<AppSocket, Membership>();
 function membershipOf(socket: AppSocket): Membership {
 	const membership = memberships.get(socket);
 	if (!membership || membership.conference.closed || !membership.conference.participant(membership.participantId)) {
-		throw new InvalidStateError('Join the meeting first');
+		throw new InvalidStateError('Join the meeting first', { reason: 'not_in_meeting' });
 	}
 	return membership;
 }
@@ -127,6 +127,8 @@ export function registerConferenceHandlers(socket: AppSocket, ctx: ConferenceCon
 			return {};
 		};
 	onRequest(socket, 'floor:grant', onTarget((c, chairId, targetId) => c.grantFloor(chairId, targetId)));
+	onRequest(socket, 'floor:skip', onTarget((c, chairId, targetId) => c.skipFloor(chairId, targetId)));
+	onRequest(socket, 'floor:decline', onTarget((c, chairId, targetId) => c.declineFloor(chairId, targetId)));
 	onRequest(socket, 'chair:mute', onTarget((c, chairId, targetId) => c.mute(chairId, targetId)));
 	onRequest(socket, 'chair:ask-unmute', onTarget((c, chairId, targetId) => c.askUnmute(chairId, targetId)));
 	onRequest(socket, 'chair:remove', onTarget((c, chairId, targetId) => c.remove(chairId, targetId)));

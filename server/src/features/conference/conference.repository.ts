@@ -1,5 +1,15 @@
+import type { AttendanceRow } from '../meetings/attendance-ledger.ts';
 import { insertMeetingAction, type MeetingActionRecord } from '../meetings/meetings.repository.ts';
 import type { Database } from '../../db/open-database.ts';
+import type { RosterUnit } from './conference-roster.ts';
+
+/** What the live roll call starts from when a room opens: the units, and the record so far. */
+export type RosterBasis = {
+	units: RosterUnit[];
+	attendance: AttendanceRow[];
+	/** The chair's removals and admissions of member units, in order (site.removed / waiting.admitted). */
+	decisions: { unitId: string; action: 'site.removed' | 'waiting.admitted' }[];
+};
 
 /** What a live room needs to know of its meeting, read fresh when the room opens. */
 export type LiveMeetingRow = {
@@ -41,6 +51,41 @@ export function createConferenceRepository(db: Database) {
 				await tx.attendanceEvent.create({ data: { meetingId, unitId, kind: 'join', reason: '', at }, select: { id: true } });
 				return true;
 			});
+		},
+
+		/** The host unit and the units invited now (withdrawn ones are out of the meeting). */
+		async rosterUnits(meetingId: string): Promise<RosterUnit[]> {
+			const meeting = await db.meeting.findUnique({
+				where: { id: meetingId },
+				select: {
+					hostUnit: { select: { id: true, name: true } },
+					invitations: { where: { revokedAt: null }, select: { unit: { select: { id: true, name: true } } } },
+				},
+			});
+			if (!meeting) {
+				return [];
+			}
+			return [
+				{ unitId: meeting.hostUnit.id, unitName: meeting.hostUnit.name, host: true },
+				...meeting.invitations.map((i) => ({ unitId: i.unit.id, unitName: i.unit.name, host: false })),
+			];
+		},
+
+		async rosterBasis(meetingId: string): Promise<RosterBasis> {
+			const [units, attendance, decisions] = await Promise.all([
+				this.rosterUnits(meetingId),
+				db.attendanceEvent.findMany({ where: { meetingId }, select: { unitId: true, kind: true, reason: true, at: true }, orderBy: [{ at: 'asc' }, { id: 'asc' }] }),
+				db.meetingAction.findMany({
+					where: { meetingId, action: { in: ['site.removed', 'waiting.admitted'] }, targetUnitId: { not: null } },
+					select: { targetUnitId: true, action: true },
+					orderBy: [{ at: 'asc' }, { id: 'asc' }],
+				}),
+			]);
+			return {
+				units,
+				attendance,
+				decisions: decisions.map((d) => ({ unitId: d.targetUnitId ?? '', action: d.action as 'site.removed' | 'waiting.admitted' })),
+			};
 		},
 
 		async recordLeave(meetingId: string, unitId: string, reason: string, at: Date): Promise<void> {

@@ -7,6 +7,8 @@ import { SerialQueue } from '../../lib/serial-queue.ts';
 import { TypedEmitter } from '../../lib/typed-emitter.ts';
 import type { MediaRoom } from '../../sfu/media-room.ts';
 import type { Peer, Source } from '../../sfu/peer.ts';
+import type { AttendanceLedger } from '../meetings/attendance-ledger.ts';
+import { buildRoster, sortRosterUnits, type RosterUnit } from './conference-roster.ts';
 import { buildSnapshot } from './conference-snapshot.ts';
 import type { MeetingJournal } from './meeting-journal.ts';
 
@@ -54,7 +56,10 @@ export type Waiting = Identity & { id: string; key: string; connectionId: string
  * treated alike.
  */
 export type SiteAccess = {
-	/** Admitted while locked (or inside when the chair locked): they come back without waiting. */
+	/**
+	 * In the meeting already (joined at any time, or admitted from the waiting room): a site that
+	 * only lost its connection comes back into a locked room without waiting.
+	 */
 	admitted: Set<string>;
 	/** Removed by the chair: they wait for admission to come back. */
 	removed: Set<string>;
@@ -94,6 +99,12 @@ type Log = { warn: (obj: object, msg: string) => void; error: (obj: object, msg:
 
 type CloseCause = 'ended' | 'cancelled' | 'media-failure' | 'idle' | 'shutdown';
 
+/**
+ * The roll call's sources: the meeting's units (re-read when a unit not listed joins, or units
+ * were withdrawn) and the attendance so far, which the room keeps up to date as sites come and go.
+ */
+export type RosterSource = { units: RosterUnit[]; ledger: AttendanceLedger; readUnits: () => Promise<RosterUnit[]> };
+
 function siteOf(p: Participant): SiteRef {
 	return { participantId: p.id, unitId: p.unitId, unitName: p.unitName };
 }
@@ -117,6 +128,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 	readonly #participants = new Map<string, Participant>();
 	readonly #waiting = new Map<string, Waiting>();
 	readonly #access: SiteAccess;
+	readonly #roster: RosterSource | undefined;
 	#floorQueue: { participantId: string; since: Date }[] = [];
 	#spotlight: string | null = null;
 	#activeSpeaker: string | null = null;
@@ -136,6 +148,8 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		/** Reads the recording setting again when the host starts the meeting (it may have been edited while communes waited). */
 		readRecording?: () => Promise<{ enabled: boolean; paused: boolean }>;
 		access: SiteAccess;
+		/** Without one (the benchmark's rooms) the chair's roll call is empty. */
+		roster?: RosterSource;
 		media: MediaRoom;
 		journal: MeetingJournal;
 		log: Log;
@@ -147,6 +161,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		this.#recording = { ...options.recording };
 		this.#readRecording = options.readRecording;
 		this.#access = options.access;
+		this.#roster = options.roster && { ...options.roster, units: sortRosterUnits(options.roster.units) };
 		this.#media = options.media;
 		this.#journal = options.journal;
 		this.#log = options.log;
@@ -217,7 +232,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 				return;
 			}
 			if (participant.peer.producerBySource('microphone')?.id === producerId && this.#mutedByChair(participant)) {
-				throw new ForbiddenError('The chair muted this site; ask for the floor to speak');
+				throw new ForbiddenError('The chair muted this site; ask for the floor to speak', { reason: 'chair_muted' });
 			}
 			await participant.peer.resumeProducer(producerId);
 		});
@@ -241,6 +256,30 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			this.#require(participantId);
 			this.#floorQueue = this.#floorQueue.filter((f) => f.participantId !== participantId);
 			this.#changed();
+		});
+	}
+
+	/** The chair lets others go first: the site moves to the end of the queue. */
+	skipFloor(chairId: string, targetId: string): Promise<void> {
+		return this.#queue.push(async () => {
+			const chair = this.#requireChair(chairId);
+			const entry = this.#queuedEntry(targetId);
+			this.#floorQueue = [...this.#floorQueue.filter((f) => f !== entry), entry];
+			this.#changed();
+			await this.#journal.action(chair, 'floor.skipped', this.#participants.get(targetId)?.unitId ?? null);
+		});
+	}
+
+	/** The chair declines a request for the floor: off the queue, and the site is told. */
+	declineFloor(chairId: string, targetId: string): Promise<void> {
+		return this.#queue.push(async () => {
+			const chair = this.#requireChair(chairId);
+			const entry = this.#queuedEntry(targetId);
+			this.#floorQueue = this.#floorQueue.filter((f) => f !== entry);
+			const target = this.#participants.get(targetId);
+			target?.notify('floor:declined', {});
+			this.#changed();
+			await this.#journal.action(chair, 'floor.declined', target?.unitId ?? null);
 		});
 	}
 
@@ -270,7 +309,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			const chair = this.#requireChair(chairId);
 			const speaker = this.#spotlight;
 			if (!speaker) {
-				throw new InvalidStateError('Nobody has the floor');
+				throw new InvalidStateError('Nobody has the floor', { reason: 'no_floor' });
 			}
 			await this.#muteMicrophone(speaker);
 			this.#spotlight = null;
@@ -450,6 +489,8 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 					revoked += 1;
 				}
 			}
+			// A withdrawn unit leaves the roll call too.
+			await this.#refreshRosterUnits();
 			return revoked;
 		});
 	}
@@ -541,11 +582,18 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		if (start && this.#readRecording) {
 			this.#recording = await this.#readRecording().catch(() => this.#recording);
 		}
+		if (this.#roster && !this.#roster.units.some((u) => u.unitId === identity.unitId)) {
+			// Invited while the meeting was live: the roll call learns of it now (before the check
+			// below, which must be the last thing after an await).
+			await this.#refreshRosterUnits();
+		}
 		if (this.closed) {
 			// The media failed during the write: the join is on record, so is its end.
 			await this.#journal.left({ participantId: id, unitId: identity.unitId, unitName: identity.unitName }, 'media-failure');
 			this.#assertOpen();
 		}
+		this.#roster?.ledger.apply({ unitId: identity.unitId, kind: 'join', reason: '', at: new Date() });
+		this.#access.admitted.add(access);
 		const participant: Participant = {
 			...identity,
 			id,
@@ -581,8 +629,22 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		if (this.#activeSpeaker === participantId) {
 			this.#activeSpeaker = null;
 		}
+		this.#roster?.ledger.apply({ unitId: participant.unitId, kind: 'leave', reason, at: new Date() });
 		this.#changed();
 		await this.#journal.left(siteOf(participant), reason);
+	}
+
+	/** A failed read keeps the units known: the roll call is a view, not a reason to fail a join. */
+	async #refreshRosterUnits(): Promise<void> {
+		const roster = this.#roster;
+		if (!roster) {
+			return;
+		}
+		try {
+			roster.units = sortRosterUnits(await roster.readUnits());
+		} catch (error) {
+			this.#log.warn({ err: error, meetingId: this.meetingId }, 'could not re-read the units of the roll call');
+		}
 	}
 
 	async #end(reason: MeetingEndReason): Promise<void> {
@@ -615,10 +677,18 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		this.safeEmit('closed');
 	}
 
+	#queuedEntry(participantId: string): { participantId: string; since: Date } {
+		const entry = this.#floorQueue.find((f) => f.participantId === participantId);
+		if (!entry) {
+			throw new NotFoundError('That site is not asking for the floor', { reason: 'not_asking_floor' });
+		}
+		return entry;
+	}
+
 	#takeWaiting(waitingId: string): Waiting {
 		const waiting = this.#waiting.get(waitingId);
 		if (!waiting) {
-			throw new NotFoundError('That site is no longer waiting');
+			throw new NotFoundError('That site is no longer waiting', { reason: 'not_waiting' });
 		}
 		this.#waiting.delete(waitingId);
 		return waiting;
@@ -741,6 +811,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		}
 		this.#seq += 1;
 		let plain: RoomSnapshot | undefined;
+		// Built only when a chair is in: with 170 units the roll call is most of the snapshot.
 		let chair: RoomSnapshot | undefined;
 		for (const p of this.#participants.values()) {
 			const snapshot = p.chair ? (chair ??= this.#snapshot(true)) : (plain ??= this.#snapshot(false));
@@ -752,7 +823,9 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		}
 	}
 
-	#snapshot(withWaiting: boolean): RoomSnapshot {
+	/** The chair's snapshot has the waiting room and the roll call; everyone else's has neither. */
+	#snapshot(forChair: boolean): RoomSnapshot {
+		const roster = this.#roster;
 		return buildSnapshot({
 			roomId: this.#roomId,
 			seq: this.#seq,
@@ -763,7 +836,17 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			floorQueue: this.#floorQueue,
 			spotlight: this.#spotlight,
 			activeSpeaker: this.#activeSpeaker,
-			waiting: withWaiting ? this.#waiting.values() : [],
+			waiting: forChair ? this.#waiting.values() : [],
+			roster:
+				forChair && roster
+					? buildRoster({
+							units: roster.units,
+							ledger: roster.ledger,
+							participants: this.#participants.values(),
+							waiting: this.#waiting.values(),
+							removed: (unitId) => this.#access.removed.has(unitId),
+						})
+					: [],
 			mutedByChair: (p) => this.#mutedByChair(p),
 			recording: this.#recording,
 		});
@@ -771,7 +854,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 
 	#assertOpen(): void {
 		if (this.#closeCause === 'ended') {
-			throw new InvalidStateError('The meeting has ended');
+			throw new InvalidStateError('The meeting has ended', { reason: 'meeting_ended' });
 		}
 		if (this.#closeCause) {
 			throw new RoomClosedError();
@@ -782,7 +865,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		this.#assertOpen();
 		const participant = this.#participants.get(participantId);
 		if (!participant) {
-			throw new NotFoundError('No such site in this meeting');
+			throw new NotFoundError('No such site in this meeting', { reason: 'not_in_meeting' });
 		}
 		return participant;
 	}

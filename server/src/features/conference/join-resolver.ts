@@ -22,10 +22,10 @@ export async function resolveJoin(
 	if (request.invitationToken) {
 		const invitation = await repo.findInvitationByTokenHash(hashJoinToken(request.invitationToken));
 		if (!invitation || invitation.revokedAt || invitation.expiresAt <= now) {
-			throw new ForbiddenError('This join link is not valid (expired, replaced or revoked); ask the district for a new one');
+			throw new ForbiddenError('This join link is not valid (expired, replaced or revoked); ask the district for a new one', { reason: 'link_invalid' });
 		}
 		if (meetingId && meetingId !== invitation.meetingId) {
-			throw new ForbiddenError('This join link belongs to another meeting');
+			throw new ForbiddenError('This join link belongs to another meeting', { reason: 'link_other_meeting' });
 		}
 		meetingId = invitation.meetingId;
 		linkUnit = { unitId: invitation.unitId, unitName: invitation.unit.name };
@@ -41,7 +41,7 @@ export async function resolveJoin(
 		throw new NotFoundError(`No meeting ${meetingId}`);
 	}
 	if (meeting.status === 'ended' || meeting.status === 'cancelled') {
-		throw new InvalidStateError(`The meeting is ${meeting.status}`);
+		throw new InvalidStateError(`The meeting is ${meeting.status}`, { reason: meeting.status === 'ended' ? 'meeting_ended' : 'meeting_cancelled' });
 	}
 	const access = accessOf(meeting);
 	const target = { id: meeting.id, title: meeting.title, locked: meeting.locked, status: meeting.status };
@@ -59,7 +59,7 @@ export async function resolveJoin(
 		if (user.unit.id !== access.hostUnitId && !access.invitedUnitIds.includes(user.unit.id)) {
 			throw new NotFoundError(`No meeting ${meetingId}`);
 		}
-		throw new ForbiddenError('Your role cannot join this meeting as a site');
+		throw new ForbiddenError('Your role cannot join this meeting as a site', { reason: 'role_cannot_join' });
 	}
 	return {
 		meeting: target,

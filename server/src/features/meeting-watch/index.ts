@@ -1,10 +1,11 @@
 import fp from 'fastify-plugin';
+import type { NotificationOf } from '#shared/protocol/index.ts';
 import { onRequest } from '../../lib/define-handler.ts';
 import { UnauthorizedError } from '../../lib/errors.ts';
 import { createMeetingsRepository } from '../meetings/meetings.repository.ts';
 import { createMeetingsService } from '../meetings/meetings.service.ts';
 
-export type MeetingUpdate = 'jobs' | 'transcript' | 'recordings' | 'meeting';
+export type MeetingUpdate = NotificationOf<'meeting:updated'>['what'];
 
 declare module 'fastify' {
 	interface FastifyInstance {
@@ -55,6 +56,9 @@ export default fp(
 				notify(payload.meetingId, 'meeting');
 			} else if (event === 'recording:changed') {
 				notify(payload.meetingId, 'recordings');
+			} else if (event === 'site:joined' || event === 'site:left') {
+				// The roll call on the meeting page follows the room.
+				notify(payload.meetingId, 'attendance');
 			}
 		});
 

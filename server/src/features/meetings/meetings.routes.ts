@@ -13,11 +13,13 @@ import {
 	MeetingParams,
 	MeetingSummary,
 	MeetingWithLinks,
+	RollCallEntry,
 } from '#shared/api/meetings.ts';
 import { InvalidPayloadError } from '../../lib/errors.ts';
 import { publicOrigin } from '../../lib/public-origin.ts';
 import { userOf } from '../auth/auth-plugin.ts';
 import { createMeetingsRepository } from './meetings.repository.ts';
+import { rollCallCsv } from './roll-call.ts';
 import { createMeetingsService } from './meetings.service.ts';
 
 const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 409: ApiError };
@@ -114,6 +116,24 @@ const meetingsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 		'/api/meetings/:id/attendance',
 		{ schema: { tags: ['meetings'], params: MeetingParams, response: { 200: Type.Array(AttendanceEntry), ...errors } } },
 		async (request) => serviceFor(request).attendance(userOf(request), request.params.id)
+	);
+
+	fastify.get(
+		'/api/meetings/:id/roll-call',
+		{ schema: { tags: ['meetings'], summary: 'Roll call per unit: attended or not, first join, last leave, minutes, disconnections', params: MeetingParams, response: { 200: Type.Array(RollCallEntry), ...errors } } },
+		async (request) => serviceFor(request).rollCall(userOf(request), request.params.id)
+	);
+
+	fastify.get(
+		'/api/meetings/:id/roll-call.csv',
+		{ schema: { tags: ['meetings'], summary: 'The roll call as CSV (UTF-8 with BOM, for Excel and LibreOffice)', params: MeetingParams } },
+		async (request, reply) => {
+			const entries = await serviceFor(request).rollCall(userOf(request), request.params.id);
+			return reply
+				.type('text/csv; charset=utf-8')
+				.header('content-disposition', `attachment; filename="diem-danh-${request.params.id}.csv"`)
+				.send(rollCallCsv(entries));
+		}
 	);
 
 	fastify.get(

@@ -9,10 +9,12 @@ import type {
 	MeetingInput,
 	MeetingSummary,
 	MeetingWithLinks,
+	RollCallEntry,
 } from '#shared/api/meetings.ts';
 import type { AccessEventBus } from '../../domain/access-events.ts';
 import { ForbiddenError, InvalidPayloadError, InvalidStateError, NotFoundError } from '../../lib/errors.ts';
 import { toIcs, type IcsEvent } from './ics.ts';
+import { buildRollCall } from './roll-call.ts';
 import { canJoin, canManage, canModerate, canSchedule, canView, type MeetingAccess } from './meeting-policy.ts';
 import type { MeetingRecord, MeetingsRepository } from './meetings.repository.ts';
 
@@ -36,11 +38,11 @@ function normalised(input: MeetingInput): MeetingInput {
 		agenda: input.agenda.map((item) => ({ ...item, title: item.title.trim(), presenter: item.presenter.trim() })),
 	};
 	if (trimmed.title === '') {
-		throw new InvalidPayloadError('title must not be blank');
+		throw new InvalidPayloadError('title must not be blank', { reason: 'title_blank', field: 'title' });
 	}
 	const blank = trimmed.agenda.findIndex((item) => item.title === '');
 	if (blank >= 0) {
-		throw new InvalidPayloadError(`agenda/${blank}/title must not be blank`);
+		throw new InvalidPayloadError(`agenda/${blank}/title must not be blank`, { reason: 'title_blank', field: `agenda/${blank}/title` });
 	}
 	return trimmed;
 }
@@ -122,7 +124,7 @@ export function createMeetingsService(repo: MeetingsRepository, options: Meeting
 			throw new ForbiddenError('Only an administrator of the host unit may change this meeting');
 		}
 		if (meeting.status === 'ended' || meeting.status === 'cancelled') {
-			throw new InvalidStateError(`The meeting is ${meeting.status}`);
+			throw new InvalidStateError(`The meeting is ${meeting.status}`, { reason: meeting.status === 'ended' ? 'meeting_ended' : 'meeting_cancelled' });
 		}
 		return meeting;
 	}
@@ -130,20 +132,26 @@ export function createMeetingsService(repo: MeetingsRepository, options: Meeting
 	async function validate(user: User, input: MeetingInput): Promise<{ startsAt: Date; endsAt: Date }> {
 		const startsAt = new Date(input.startsAt);
 		const endsAt = new Date(input.endsAt);
-		if (startsAt.getTime() < EARLIEST_MEETING || endsAt.getTime() > now().getTime() + PLAN_AHEAD_MS) {
-			throw new InvalidPayloadError('startsAt and endsAt must lie between the year 2000 and five years from now');
+		const latest = now().getTime() + PLAN_AHEAD_MS;
+		const outOfRange = (at: Date): boolean => at.getTime() < EARLIEST_MEETING || at.getTime() > latest;
+		if (outOfRange(startsAt) || outOfRange(endsAt)) {
+			throw new InvalidPayloadError('startsAt and endsAt must lie between the year 2000 and five years from now', {
+				reason: 'date_out_of_range',
+				field: outOfRange(startsAt) ? 'startsAt' : 'endsAt',
+			});
 		}
 		if (!(endsAt > startsAt)) {
-			throw new InvalidPayloadError('endsAt must be after startsAt');
+			throw new InvalidPayloadError('endsAt must be after startsAt', { reason: 'ends_before_start', field: 'endsAt' });
 		}
 		if (endsAt.getTime() - startsAt.getTime() > 24 * 60 * 60 * 1000) {
-			throw new InvalidPayloadError('A meeting lasts at most 24 hours');
+			throw new InvalidPayloadError('A meeting lasts at most 24 hours', { reason: 'meeting_too_long', field: 'endsAt' });
 		}
 		if (!(await repo.findChairCandidate(input.chairId, user.unit.id))) {
-			throw new InvalidPayloadError('chairId must be a chair of the host unit');
+			// No reason: the form offers only the unit's chairs; one disabled meanwhile is a reload away.
+			throw new InvalidPayloadError('chairId must be a chair of the host unit', { field: 'chairId' });
 		}
 		if ((await repo.countChildUnits(user.unit.id, input.invitedUnitIds)) !== input.invitedUnitIds.length) {
-			throw new InvalidPayloadError('invitedUnitIds must be communes or towns of the host district');
+			throw new InvalidPayloadError('invitedUnitIds must be communes or towns of the host district', { field: 'invitedUnitIds' });
 		}
 		return { startsAt, endsAt };
 	}
@@ -248,12 +256,15 @@ export function createMeetingsService(repo: MeetingsRepository, options: Meeting
 			const { startsAt, endsAt } = await validate(user, input);
 			if (before.status === 'live' && input.chairId !== before.chair?.id) {
 				// Chair rights are fixed when the chair's site joins; a new chair mid-meeting would make two.
-				throw new InvalidStateError('The chair cannot change while the meeting is live');
+				throw new InvalidStateError('The chair cannot change while the meeting is live', { reason: 'meeting_live', field: 'chairId' });
 			}
 			const recordingEnabled = input.recordingEnabled ?? before.recordingEnabled;
 			if (before.status === 'live' && recordingEnabled !== before.recordingEnabled) {
 				// The recorders follow the room from its start; the chair pauses and resumes instead.
-				throw new InvalidStateError('Recording cannot be switched on or off once the meeting has started (the chair can pause it)');
+				throw new InvalidStateError('Recording cannot be switched on or off once the meeting has started (the chair can pause it)', {
+					reason: 'meeting_live',
+					field: 'recordingEnabled',
+				});
 			}
 			const active = new Set(before.invitations.filter((i) => i.revokedAt === null).map((i) => i.unitId));
 			const wanted = new Set(input.invitedUnitIds);
@@ -287,7 +298,7 @@ export function createMeetingsService(repo: MeetingsRepository, options: Meeting
 			const meeting = await loadManaged(user, id);
 			// Checked again in the write: the host may have opened the meeting meanwhile.
 			if (meeting.status === 'live' || !(await repo.cancelUnlessLive(id))) {
-				throw new InvalidStateError('The meeting is live; the chair ends it from the room');
+				throw new InvalidStateError('The meeting is live; the chair ends it from the room', { reason: 'meeting_live' });
 			}
 			// Communes may already sit in the room, waiting for the host. Told even if the log line
 			// fails: the cancellation is stored.
@@ -321,6 +332,12 @@ export function createMeetingsService(repo: MeetingsRepository, options: Meeting
 			await loadVisible(user, id);
 			const rows = await repo.listAttendance(id);
 			return rows.map((r) => ({ unitId: r.unitId, unitName: r.unit.name, kind: r.kind, reason: r.reason, at: r.at.toISOString() }));
+		},
+
+		async rollCall(user: User, id: string): Promise<RollCallEntry[]> {
+			const meeting = await loadVisible(user, id);
+			const rows = await repo.listAttendance(id);
+			return buildRollCall(meeting, rows, now());
 		},
 
 		async actions(user: User, id: string): Promise<MeetingActionEntry[]> {

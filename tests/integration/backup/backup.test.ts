@@ -1,0 +1,145 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readManifest, verifyAgainst } from '../../../server/src/features/backup/backup-manifest.ts';
+import { createBackup } from '../../../server/src/features/backup/create-backup.ts';
+import { restoreBackup } from '../../../server/src/features/backup/restore-backup.ts';
+import { conferenceFixture } from '../../helpers/conference-fixture.ts';
+import { startApp, type RunningApp } from '../../helpers/start-app.ts';
+
+const run = promisify(execFile);
+
+function countRows(file: string, table: string): number {
+	const db = new DatabaseSync(file, { readOnly: true });
+	try {
+		return Number((db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n);
+	} finally {
+		db.close();
+	}
+}
+
+/**
+ * Backups of the live data folder: taken while the server keeps writing, restored into an empty
+ * folder with every hash and SQLite's integrity checked; damaged backups and occupied folders are
+ * refused; the npm scripts and the scheduled job do the same.
+ */
+describe('backup and restore', () => {
+	let running: RunningApp;
+	let f: Awaited<ReturnType<typeof conferenceFixture>>;
+	const scratch = mkdtempSync(join(tmpdir(), 'giaoban-backup-test-'));
+
+	beforeAll(async () => {
+		running = await startApp({ BACKUP_DIR: join(scratch, 'scheduled'), BACKUP_KEEP: '2' });
+		f = await conferenceFixture(running, []);
+		// Stored files as the features write them: attachments and a meeting's recordings.
+		for (const [path, bytes] of [
+			['attachments/a1/bao-cao.pdf', 40_000],
+			['recordings/m1/site-0001.mkv', 300_000],
+			['recordings/m1/site-0002.mkv', 120_000],
+		] as const) {
+			mkdirSync(join(running.dataDir, path, '..'), { recursive: true });
+			writeFileSync(join(running.dataDir, path), randomBytes(bytes));
+		}
+		// An export's scratch folder is not data.
+		mkdirSync(join(running.dataDir, 'recordings/m1/work-job1'), { recursive: true });
+		writeFileSync(join(running.dataDir, 'recordings/m1/work-job1/tmp.wav'), randomBytes(1000));
+	});
+	afterAll(async () => {
+		await running?.close();
+		rmSync(scratch, { recursive: true, force: true });
+	});
+
+	it('a backup taken while meetings are being written restores into an empty folder, intact', async () => {
+		let writes = 0;
+		let stop = false;
+		const writer = (async () => {
+			// Meetings scheduled through the API, one after another, all through the backup.
+			while (!stop && writes < 400) {
+				await f.schedule(['dong-thinh']);
+				writes += 1;
+			}
+		})();
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		const before = writes;
+		const { dir, manifest } = await createBackup({ dataDir: running.dataDir, destinationRoot: join(scratch, 'manual') });
+		const during = writes - before;
+		stop = true;
+		await writer;
+		expect(writes).toBeGreaterThan(0);
+
+		expect(manifest.files.map((file) => file.path)).toEqual(['attachments/a1/bao-cao.pdf', 'recordings/m1/site-0001.mkv', 'recordings/m1/site-0002.mkv']);
+		expect(readdirSync(join(scratch, 'manual'))).toEqual([dir.split('/').at(-1)]);
+
+		const restored = join(scratch, 'restored');
+		await restoreBackup({ backupDir: dir, dataDir: restored });
+		expect(await verifyAgainst({ database: restored, files: restored }, manifest)).toEqual([]);
+		const db = new DatabaseSync(join(restored, 'giaoban.db'), { readOnly: true });
+		try {
+			expect(db.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
+		} finally {
+			db.close();
+		}
+		// The copy is one moment of the database: between the meetings that existed before and all of them.
+		const meetings = countRows(join(restored, 'giaoban.db'), 'Meeting');
+		expect(meetings).toBeGreaterThanOrEqual(before);
+		expect(meetings).toBeLessThanOrEqual(writes);
+		expect(countRows(join(restored, 'giaoban.db'), 'Invitation')).toBe(meetings);
+		for (const file of manifest.files) {
+			expect(readFileSync(join(restored, file.path)).equals(readFileSync(join(running.dataDir, file.path)))).toBe(true);
+		}
+		// How many writes landed during the copy, for the note (a small database copies in milliseconds).
+		console.info(`backup: ${during} meetings written while it ran`);
+	});
+
+	it('refuses a damaged backup, a folder that is not empty, and a backup folder inside the data folder', async () => {
+		const { dir } = await createBackup({ dataDir: running.dataDir, destinationRoot: join(scratch, 'damaged') });
+		writeFileSync(join(dir, 'files/recordings/m1/site-0002.mkv'), randomBytes(10));
+		await expect(restoreBackup({ backupDir: dir, dataDir: join(scratch, 'never') })).rejects.toThrow('recordings/m1/site-0002.mkv: content differs from the manifest');
+		expect(() => readdirSync(join(scratch, 'never'))).toThrow();
+
+		const good = await createBackup({ dataDir: running.dataDir, destinationRoot: join(scratch, 'good') });
+		const occupied = join(scratch, 'occupied');
+		mkdirSync(occupied);
+		writeFileSync(join(occupied, 'giaoban.db'), 'mine');
+		await expect(restoreBackup({ backupDir: good.dir, dataDir: occupied })).rejects.toThrow('is not empty');
+		expect(readFileSync(join(occupied, 'giaoban.db'), 'utf8')).toBe('mine');
+
+		const forged = JSON.parse(readFileSync(join(good.dir, 'manifest.json'), 'utf8')) as { files: { path: string }[] };
+		forged.files[0]!.path = '../../etc/passwd';
+		writeFileSync(join(good.dir, 'manifest.json'), JSON.stringify(forged));
+		await expect(readManifest(good.dir)).rejects.toThrow('invalid entry');
+
+		await expect(createBackup({ dataDir: running.dataDir, destinationRoot: join(running.dataDir, 'backups') })).rejects.toThrow('must be outside the data folder');
+	});
+
+	it('npm run backup and npm run restore do the same from the command line', async () => {
+		const env = { ...process.env, DATA_DIR: running.dataDir, BACKUP_DIR: '' };
+		const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
+		const backup = await run(tsx, ['server/src/cli/backup.ts', '--to', join(scratch, 'cli')], { env });
+		const written = /Backup written to (\S+)/.exec(backup.stdout)?.[1];
+		expect(written, backup.stdout).toBeDefined();
+		const restore = await run(tsx, ['server/src/cli/restore.ts', written!, '--data-dir', join(scratch, 'cli-restored')], { env });
+		expect(restore.stdout).toContain('integrity_check ok');
+		expect(readdirSync(join(scratch, 'cli-restored')).sort()).toEqual(['attachments', 'giaoban.db', 'recordings']);
+		const refused = await run(tsx, ['server/src/cli/restore.ts', written!, '--data-dir', join(scratch, 'cli-restored')], { env }).catch((error: { code: number; stderr: string }) => error);
+		expect(refused).toMatchObject({ code: 1 });
+		expect((refused as { stderr: string }).stderr).toContain('is not empty');
+	});
+
+	it('BACKUP_DIR makes the server back up by itself, once per period', async () => {
+		const scheduled = join(scratch, 'scheduled');
+		await expect.poll(() => readdirSync(scheduled, { withFileTypes: false }).filter((n) => !String(n).endsWith('.partial')).length, { timeout: 15000, interval: 200 }).toBe(1);
+		const [name] = readdirSync(scheduled);
+		// Written when the server became ready (perhaps before the files above): intact whatever it holds.
+		const dir = join(scheduled, String(name));
+		const manifest = await readManifest(dir);
+		expect(await verifyAgainst({ database: dir, files: join(dir, 'files') }, manifest)).toEqual([]);
+		const jobs = await running.app.db.job.findMany({ where: { kind: 'scheduled-backup' }, select: { status: true } });
+		expect(jobs.map((j) => j.status)).toEqual(['done']);
+	});
+});
