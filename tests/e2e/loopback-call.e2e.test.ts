@@ -87,7 +87,7 @@ describe('start page and connection check in Chromium', () => {
 		);
 		const second = await readStats(page);
 
-		expect(second['connection']).toBe('connected');
+		expect(second['connection']).toBe('đã kết nối');
 		expect(second['protocol']).toBe('UDP');
 		expect(Number(second['video-frames'])).toBeGreaterThan(Number(first['video-frames']));
 		expect(Number(second['audio-packets'])).toBeGreaterThan(Number(first['audio-packets']));

@@ -244,8 +244,8 @@ describe('the meetings list and the meeting page', () => {
 		await input.uploadFile(fake);
 		await admin.waitForSelector('[data-testid=attachments-message][data-kind=error]');
 		const refused = await text(admin, '[data-testid=attachments-message]');
-		expect(refused).toContain('Không tải lên được «bao-cao.pdf»');
-		expect(refused).toContain('Chỉ nhận');
+		expect(refused).toContain('Không nhận tệp «bao-cao.pdf»');
+		expect(refused).toContain('chỉ nhận PDF');
 		expect(refused).not.toMatch(/accepted|content|match/i);
 		expect(await text(admin, '#meeting-title')).toBe('Giao ban tuần');
 		expect(await admin.$('[data-testid=join-links]')).not.toBeNull();

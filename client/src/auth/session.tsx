@@ -57,6 +57,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
 	const logout = useCallback(async () => {
 		await api('POST', '/api/auth/logout').catch(() => undefined);
+		// This tab's session storage holds join links (meetings/fresh-links.ts), which are credentials:
+		// the next person at a shared office computer must not find them.
+		sessionStorage.clear();
 		apply(null);
 	}, [apply]);
 

@@ -42,6 +42,7 @@ export function ScheduleForm() {
 	const { t } = useI18n();
 	const errorText = useErrorText();
 	const formRef = useRef<HTMLFormElement>(null);
+	const focusNext = useRef<string | null>(null);
 	const [communes, setCommunes] = useState<UnitSummary[]>([]);
 	const [chairs, setChairs] = useState<Chair[]>([]);
 	const start = new Date(Date.now() + 3600_000);
@@ -71,16 +72,18 @@ export function ScheduleForm() {
 
 	/** Shows the messages beside their inputs and moves the focus to the first input at fault. */
 	const showFieldErrors = (errors: FieldErrors) => {
+		focusNext.current = Object.keys(errors).sort((a, b) => fieldRank(a) - fieldRank(b))[0] ?? null;
 		setFieldErrors(errors);
-		const first = Object.keys(errors).sort((a, b) => fieldRank(a) - fieldRank(b))[0];
-		if (first) {
-			// After React has rendered the message, so that a screen reader reads it with the field.
-			requestAnimationFrame(() => {
-				const target = formRef.current && fieldElement(formRef.current, first);
-				target?.focus();
-			});
-		}
 	};
+	// After React has rendered the message, so that a screen reader reads it with the field (an
+	// effect, not requestAnimationFrame: a background tab runs no animation frames).
+	useEffect(() => {
+		const field = focusNext.current;
+		focusNext.current = null;
+		if (field && formRef.current) {
+			fieldElement(formRef.current, field)?.focus();
+		}
+	}, [fieldErrors]);
 
 	/** The checks the server makes too, before sending: the message comes at once and in place. */
 	const check = (): FieldErrors => {

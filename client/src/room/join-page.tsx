@@ -49,14 +49,19 @@ export function JoinPage({ socket, target }: { socket: AppSocket | null; target:
 		setClient(room);
 		setState({ state: room.state });
 		const off = room.on('state', (s, detail) => setState({ state: s, detail }));
+		let current = true;
 		room.join().catch((e: unknown) => {
 			console.warn('join failed', e);
-			setJoinError(e);
+			// A failure of a join this page has already left (a "Vào lại" started a new one) is not the new one's.
+			if (current) {
+				setJoinError(e);
+			}
 			room.fail(e);
 		});
 		// Expose the room for diagnostics in the browser console (and the e2e tests).
 		(window as unknown as { __giaobanRoom?: RoomClient }).__giaobanRoom = room;
 		return () => {
+			current = false;
 			off();
 			void room.leave();
 		};

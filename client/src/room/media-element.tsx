@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { SPEAKER_STORAGE_KEY } from './speaker-test.ts';
 
 /**
  * Plays one track; a new track replaces the element's stream. `onPlaying` says whether frames are
@@ -38,5 +39,13 @@ export function MediaElement({
 			element.removeEventListener('emptied', stopped);
 		};
 	}, [track, kind]);
+	useEffect(() => {
+		// The speaker chosen on the pre-join screen (a hall's loudspeaker rather than the laptop's).
+		const element = ref.current as (HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> }) | null;
+		const sinkId = kind === 'audio' ? localStorage.getItem(SPEAKER_STORAGE_KEY) : null;
+		if (element && sinkId && typeof element.setSinkId === 'function') {
+			element.setSinkId(sinkId).catch(() => undefined);
+		}
+	}, [kind]);
 	return kind === 'video' ? <video ref={ref} autoPlay playsInline muted aria-label={label} /> : <audio ref={ref} autoPlay muted={muted} />;
 }

@@ -15,6 +15,11 @@ const TOAST_MS = 10_000;
  */
 export function alertsBetween(previous: RoomSnapshot, next: RoomSnapshot): { kind: Kind; unit: string }[] {
 	const alerts: { kind: Kind; unit: string }[] = [];
+	// A new room (the media restarted under the meeting) shows every site lost until it rejoins:
+	// that is one event, the banner says it, and a beep per commune would only drown the chair.
+	if (previous.roomId !== next.roomId) {
+		return alerts;
+	}
 	const before = new Map(previous.roster.map((r) => [r.unitId, r.state]));
 	for (const r of next.roster) {
 		const was = before.get(r.unitId);
@@ -22,7 +27,7 @@ export function alertsBetween(previous: RoomSnapshot, next: RoomSnapshot): { kin
 			alerts.push({ kind: 'lost', unit: r.unitName });
 		}
 	}
-	if (previous.roomId === next.roomId) {
+	{
 		const asked = new Set(previous.floorQueue.map((f) => f.participantId));
 		for (const f of next.floorQueue) {
 			if (!asked.has(f.participantId)) {
@@ -45,6 +50,11 @@ export function RoomToasts({ snapshot, enabled }: { snapshot: RoomSnapshot | nul
 	const [toasts, setToasts] = useState<Toast[]>([]);
 	const previous = useRef<RoomSnapshot | null>(null);
 	const nextId = useRef(1);
+	const timers = useRef(new Set<number>());
+	useEffect(() => {
+		const pending = timers.current;
+		return () => pending.forEach((timer) => window.clearTimeout(timer));
+	}, []);
 	useEffect(() => {
 		const before = previous.current;
 		previous.current = snapshot;
@@ -58,7 +68,11 @@ export function RoomToasts({ snapshot, enabled }: { snapshot: RoomSnapshot | nul
 		playAlert(alerts.some((a) => a.kind === 'lost') ? 'lost' : alerts[0]!.kind);
 		const added = alerts.map((a) => ({ id: nextId.current++, ...a }));
 		setToasts((list) => [...list, ...added].slice(-5));
-		window.setTimeout(() => setToasts((list) => list.filter((x) => !added.includes(x))), TOAST_MS);
+		const timer = window.setTimeout(() => {
+			timers.current.delete(timer);
+			setToasts((list) => list.filter((x) => !added.includes(x)));
+		}, TOAST_MS);
+		timers.current.add(timer);
 	}, [snapshot, enabled]);
 	return (
 		<div className="room-toasts" role="status" aria-live="polite" aria-label={t('room.toasts')}>

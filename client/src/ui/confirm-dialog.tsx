@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useI18n } from '../i18n/index.tsx';
 
 /**
@@ -16,9 +16,12 @@ export type ConfirmRequest<T extends string> = {
 
 type Ask = <T extends string>(request: ConfirmRequest<T>) => Promise<T | null>;
 
-const ConfirmContext = createContext<Ask | null>(null);
+/** Who asked: a question is withdrawn when the component that asked it goes (the room closed under it). */
+type Owner = object;
 
-type Pending = { request: ConfirmRequest<string>; resolve: (value: string | null) => void };
+const ConfirmContext = createContext<{ ask: (owner: Owner, request: ConfirmRequest<string>) => Promise<string | null>; withdraw: (owner: Owner) => void } | null>(null);
+
+type Pending = { owner: Owner; request: ConfirmRequest<string>; resolve: (value: string | null) => void };
 
 /**
  * A modal confirmation that names the consequence, for every destructive action (remove a site,
@@ -30,17 +33,28 @@ export function ConfirmProvider({ children }: { children: ReactNode }) {
 	const { t } = useI18n();
 	const [pending, setPending] = useState<Pending | null>(null);
 	const dialog = useRef<HTMLDialogElement>(null);
-	const ask = useCallback<Ask>(
-		<T extends string>(request: ConfirmRequest<T>) =>
-			new Promise<T | null>((resolve) => {
+	const ask = useCallback(
+		(owner: Owner, request: ConfirmRequest<string>) =>
+			new Promise<string | null>((resolve) => {
 				setPending((previous) => {
 					// A second question replaces an unanswered first one: that one counts as cancelled.
 					previous?.resolve(null);
-					return { request, resolve: resolve as (value: string | null) => void };
+					return { owner, request, resolve };
 				});
 			}),
 		[]
 	);
+	const withdraw = useCallback((owner: Owner) => {
+		setPending((current) => {
+			if (current?.owner !== owner) {
+				return current;
+			}
+			current.resolve(null);
+			dialog.current?.close();
+			return null;
+		});
+	}, []);
+	const context = useMemo(() => ({ ask, withdraw }), [ask, withdraw]);
 	useEffect(() => {
 		const element = dialog.current;
 		if (pending && element && !element.open) {
@@ -53,7 +67,7 @@ export function ConfirmProvider({ children }: { children: ReactNode }) {
 		dialog.current?.close();
 	};
 	return (
-		<ConfirmContext.Provider value={ask}>
+		<ConfirmContext.Provider value={context}>
 			{children}
 			<dialog
 				ref={dialog}
@@ -93,11 +107,17 @@ export function ConfirmProvider({ children }: { children: ReactNode }) {
 	);
 }
 
-/** Asks the user; resolves with the chosen value, or null when cancelled (Escape, "Hủy"). */
+/**
+ * Asks the user; resolves with the chosen value, or null when cancelled (Escape, "Quay lại") or
+ * when the asking component unmounts meanwhile (an answer would act on something gone).
+ */
 export function useConfirm(): Ask {
-	const ask = useContext(ConfirmContext);
-	if (!ask) {
+	const context = useContext(ConfirmContext);
+	if (!context) {
 		throw new Error('useConfirm outside ConfirmProvider');
 	}
-	return ask;
+	const [owner] = useState<Owner>(() => ({}));
+	const { ask, withdraw } = context;
+	useEffect(() => () => withdraw(owner), [withdraw, owner]);
+	return useCallback(<T extends string>(request: ConfirmRequest<T>) => ask(owner, request) as Promise<T | null>, [ask, owner]);
 }

@@ -8,7 +8,7 @@ import { createBackup, pruneBackups } from '../features/backup/create-backup.ts'
 
 const { values } = parseArgs({ options: { to: { type: 'string' }, keep: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
 if (values.help) {
-	process.stdout.write('usage: npm run backup -- [--to <folder>] [--keep <n>]\n  --to    where to write (default: BACKUP_DIR)\n  --keep  then delete all but the n newest backups there\n');
+	process.stdout.write('usage: npm run backup -- [--to <folder>] [--keep <n>]\n  --to    where to write (default: BACKUP_DIR)\n  --keep  then delete all but the n newest backups made by hand there (scheduled ones are kept by BACKUP_KEEP)\n');
 	process.exit(0);
 }
 const config = loadConfig();
@@ -24,11 +24,11 @@ if (keep !== null && (!Number.isInteger(keep) || keep < 1)) {
 }
 try {
 	const started = Date.now();
-	const { dir, manifest } = await createBackup({ dataDir: dirname(config.databaseFile), destinationRoot: destination });
+	const { dir, manifest } = await createBackup({ dataDir: dirname(config.databaseFile), destinationRoot: destination, kind: 'manual' });
 	const bytes = manifest.files.reduce((sum, f) => sum + f.bytes, manifest.database.bytes);
 	process.stdout.write(`Backup written to ${dir}\n  database ${manifest.database.bytes} bytes, ${manifest.files.length} files, ${bytes} bytes in all, ${Date.now() - started} ms\n`);
 	if (keep !== null) {
-		for (const old of await pruneBackups(destination, keep)) {
+		for (const old of await pruneBackups(destination, 'manual', keep)) {
 			process.stdout.write(`  deleted old backup ${old}\n`);
 		}
 	}

@@ -11,6 +11,8 @@ export type AccessEvents = {
 	 * invitation list; every site of the unit leaves).
 	 */
 	'invitation:revoked': { meetingId: string; unitId: string; reason: 'renewed' | 'uninvited' };
+	/** Units were invited or withdrawn (published after any invitation:revoked): the live roll call lists the new set. */
+	'invitations:changed': { meetingId: string };
 	/** The meeting was cancelled: every site in its room leaves. */
 	'meeting:cancelled': { meetingId: string };
 	/** The account can no longer sign in: its sessions end and its sites leave every meeting. */

@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readManifest, verifyAgainst } from '../../../server/src/features/backup/backup-manifest.ts';
-import { createBackup } from '../../../server/src/features/backup/create-backup.ts';
+import { createBackup, pruneBackups } from '../../../server/src/features/backup/create-backup.ts';
 import { restoreBackup } from '../../../server/src/features/backup/restore-backup.ts';
 import { conferenceFixture } from '../../helpers/conference-fixture.ts';
 import { startApp, type RunningApp } from '../../helpers/start-app.ts';
@@ -66,7 +66,7 @@ describe('backup and restore', () => {
 		})();
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		const before = writes;
-		const { dir, manifest } = await createBackup({ dataDir: running.dataDir, destinationRoot: join(scratch, 'manual') });
+		const { dir, manifest } = await createBackup({ dataDir: running.dataDir, destinationRoot: join(scratch, 'manual'), kind: 'manual' });
 		const during = writes - before;
 		stop = true;
 		await writer;
@@ -97,12 +97,12 @@ describe('backup and restore', () => {
 	});
 
 	it('refuses a damaged backup, a folder that is not empty, and a backup folder inside the data folder', async () => {
-		const { dir } = await createBackup({ dataDir: running.dataDir, destinationRoot: join(scratch, 'damaged') });
+		const { dir } = await createBackup({ dataDir: running.dataDir, destinationRoot: join(scratch, 'damaged'), kind: 'manual' });
 		writeFileSync(join(dir, 'files/recordings/m1/site-0002.mkv'), randomBytes(10));
 		await expect(restoreBackup({ backupDir: dir, dataDir: join(scratch, 'never') })).rejects.toThrow('recordings/m1/site-0002.mkv: content differs from the manifest');
 		expect(() => readdirSync(join(scratch, 'never'))).toThrow();
 
-		const good = await createBackup({ dataDir: running.dataDir, destinationRoot: join(scratch, 'good') });
+		const good = await createBackup({ dataDir: running.dataDir, destinationRoot: join(scratch, 'good'), kind: 'manual' });
 		const occupied = join(scratch, 'occupied');
 		mkdirSync(occupied);
 		writeFileSync(join(occupied, 'giaoban.db'), 'mine');
@@ -110,11 +110,36 @@ describe('backup and restore', () => {
 		expect(readFileSync(join(occupied, 'giaoban.db'), 'utf8')).toBe('mine');
 
 		const forged = JSON.parse(readFileSync(join(good.dir, 'manifest.json'), 'utf8')) as { files: { path: string }[] };
-		forged.files[0]!.path = '../../etc/passwd';
-		writeFileSync(join(good.dir, 'manifest.json'), JSON.stringify(forged));
-		await expect(readManifest(good.dir)).rejects.toThrow('invalid entry');
+		const original = readFileSync(join(good.dir, 'manifest.json'), 'utf8');
+		for (const path of ['../../etc/passwd', '/etc/passwd', 'a/../../b']) {
+			forged.files[0]!.path = path;
+			writeFileSync(join(good.dir, 'manifest.json'), JSON.stringify(forged));
+			await expect(readManifest(good.dir)).rejects.toThrow('invalid entry');
+		}
+		const otherDatabase = JSON.parse(original) as { database: { path: string } };
+		otherDatabase.database.path = 'files/attachments/a1/bao-cao.pdf';
+		writeFileSync(join(good.dir, 'manifest.json'), JSON.stringify(otherDatabase));
+		await expect(readManifest(good.dir)).rejects.toThrow('not a GiaoBan backup manifest');
 
-		await expect(createBackup({ dataDir: running.dataDir, destinationRoot: join(running.dataDir, 'backups') })).rejects.toThrow('must be outside the data folder');
+		await expect(createBackup({ dataDir: running.dataDir, destinationRoot: join(running.dataDir, 'backups'), kind: 'manual' })).rejects.toThrow('must be outside the data folder');
+	});
+
+	it('follows a symlinked folder (recordings kept on another disk) and prunes only its own kind of backup', async () => {
+		const elsewhere = join(scratch, 'other-disk');
+		mkdirSync(elsewhere);
+		writeFileSync(join(elsewhere, 'seg.mkv'), randomBytes(5000));
+		symlinkSync(elsewhere, join(running.dataDir, 'linked'));
+		const root = join(scratch, 'prune');
+		const times = [1, 2, 3].map((h) => new Date(Date.UTC(2026, 11, 3, h)));
+		for (const now of times) {
+			await createBackup({ dataDir: running.dataDir, destinationRoot: root, kind: 'scheduled', now });
+		}
+		const manual = await createBackup({ dataDir: running.dataDir, destinationRoot: root, kind: 'manual', now: times[0] });
+		expect(manual.manifest.files.map((file) => file.path)).toContain('linked/seg.mkv');
+		mkdirSync(join(root, 'giaoban-1.0-release'));
+		expect((await pruneBackups(root, 'scheduled', 2)).map((dir) => dir.split('/').at(-1))).toEqual(['giaoban-20261203-010000Z']);
+		expect(readdirSync(root).sort()).toEqual(['giaoban-1.0-release', 'giaoban-20261203-020000Z', 'giaoban-20261203-030000Z', 'giaoban-manual-20261203-010000Z']);
+		rmSync(join(running.dataDir, 'linked'));
 	});
 
 	it('npm run backup and npm run restore do the same from the command line', async () => {

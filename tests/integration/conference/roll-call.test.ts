@@ -97,6 +97,39 @@ describe('roll call', () => {
 		expect(entry(await leftSeen, 'hai-luu')!.disconnections).toBe(0);
 	});
 
+	it('a site that was in before the lock, and dropped before it, still comes back without waiting', async () => {
+		const meeting = await f.schedule(['dong-thinh']);
+		const chair = await joinAs('chutri', { meetingId: meeting.id });
+		const site = await joinAs('dongthinh', { meetingId: meeting.id });
+		const lostSeen = rosterChange(chair.client, 'dong-thinh', (e) => e.state === 'lost');
+		site.client.disconnect();
+		await lostSeen;
+		// Locked while the commune is out: the lock keeps out units that were never in, not this one.
+		expect((await ask<Ack>(chair.client, 'chair:lock', { locked: true })).ok).toBe(true);
+		expect((await joinAs('dongthinh', { meetingId: meeting.id })).joined.status).toBe('joined');
+	});
+
+	it('lists a unit invited during the meeting at once, and drops a withdrawn one that never came', async () => {
+		const meeting = await f.schedule(['dong-thinh']);
+		const chair = await joinAs('chutri', { meetingId: meeting.id });
+		const put = async (invitedUnitIds: string[]) => {
+			const current = (await running.app.inject({ url: `/api/meetings/${meeting.id}`, headers: f.admin })).json<{ title: string; startsAt: string; endsAt: string; chair: { id: string } }>();
+			const response = await running.app.inject({
+				method: 'PUT',
+				url: `/api/meetings/${meeting.id}`,
+				headers: f.admin,
+				payload: { title: current.title, description: '', location: '', startsAt: current.startsAt, endsAt: current.endsAt, chairId: current.chair.id, agenda: [], invitedUnitIds },
+			});
+			expect(response.statusCode, response.body).toBe(200);
+		};
+		const added = nextEvent<RoomSnapshot>(chair.client, 'room:snapshot', (s) => entry(s, 'tan-lap')?.state === 'absent');
+		await put(['dong-thinh', 'tan-lap']);
+		await added;
+		const withdrawn = nextEvent<RoomSnapshot>(chair.client, 'room:snapshot', (s) => entry(s, 'dong-thinh') === undefined);
+		await put(['tan-lap']);
+		expect((await withdrawn).roster.map((r) => r.unitId)).toEqual(['song-lo', 'tan-lap']);
+	});
+
 	it('the chair skips and declines requests for the floor; the declined site is told', async () => {
 		const meeting = await f.schedule(['dong-thinh', 'hai-luu']);
 		const chair = await joinAs('chutri', { meetingId: meeting.id });

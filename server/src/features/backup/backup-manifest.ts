@@ -47,7 +47,7 @@ export function isSafeRelativePath(path: string): boolean {
 
 export async function readManifest(dir: string): Promise<BackupManifest> {
 	const manifest = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')) as BackupManifest;
-	if (manifest.format !== FORMAT || !manifest.database || !Array.isArray(manifest.files)) {
+	if (manifest.format !== FORMAT || manifest.database?.path !== DATABASE_NAME || !Array.isArray(manifest.files)) {
 		throw new Error(`${join(dir, MANIFEST_FILE)} is not a GiaoBan backup manifest (${FORMAT})`);
 	}
 	for (const entry of [manifest.database, ...manifest.files]) {

@@ -1,9 +1,15 @@
-import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DATABASE_NAME, describeFile, writeManifest, type BackupEntry, type BackupManifest } from './backup-manifest.ts';
 import { copyDatabase } from './sqlite-copy.ts';
 
-export const BACKUP_PREFIX = 'giaoban-';
+/**
+ * Scheduled backups are `giaoban-<UTC time>`, backups made by hand `giaoban-manual-<UTC time>`:
+ * pruning the scheduled ones never touches a copy an operator took before an upgrade.
+ */
+export type BackupKind = 'scheduled' | 'manual';
+const PREFIX: Record<BackupKind, string> = { scheduled: 'giaoban-', manual: 'giaoban-manual-' };
+const NAME: Record<BackupKind, RegExp> = { scheduled: /^giaoban-\d{8}-\d{6}Z$/, manual: /^giaoban-manual-\d{8}-\d{6}Z$/ };
 const PARTIAL = '.partial';
 
 /** The live database and its journals: the backup copies the database through SQLite, never as files. */
@@ -21,7 +27,16 @@ function isInside(child: string, parent: string): boolean {
 	return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
-async function* storedFiles(root: string, dir = root): AsyncGenerator<string> {
+/**
+ * Every stored file under the data folder, '/'-separated relative paths. Symbolic links are
+ * followed (recordings on another disk are often linked in), each real folder once.
+ */
+async function* storedFiles(root: string, dir = root, seen = new Set<string>()): AsyncGenerator<string> {
+	const real = await realpath(dir);
+	if (seen.has(real)) {
+		return;
+	}
+	seen.add(real);
 	let entries;
 	try {
 		entries = await readdir(dir, { withFileTypes: true });
@@ -33,11 +48,16 @@ async function* storedFiles(root: string, dir = root): AsyncGenerator<string> {
 	}
 	for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
 		const path = join(dir, entry.name);
-		if (entry.isDirectory()) {
+		const info = entry.isSymbolicLink() ? await stat(path).catch(() => null) : entry;
+		if (!info) {
+			// A dangling link: nothing to copy.
+			continue;
+		}
+		if (info.isDirectory()) {
 			if (!entry.name.startsWith(SCRATCH_PREFIX)) {
-				yield* storedFiles(root, path);
+				yield* storedFiles(root, path, seen);
 			}
-		} else if (entry.isFile() && !(dir === root && DATABASE_FILES.test(entry.name))) {
+		} else if (info.isFile() && !(dir === root && DATABASE_FILES.test(entry.name))) {
 			yield relative(root, path).split(sep).join('/');
 		}
 	}
@@ -52,14 +72,14 @@ export type BackupResult = { dir: string; manifest: BackupManifest };
  * the backup itself; a file deleted while the backup runs is left out. The folder is written under
  * a `.partial` name and renamed at the end, so an interrupted backup is never taken for a complete one.
  */
-export async function createBackup(options: { dataDir: string; destinationRoot: string; now?: Date }): Promise<BackupResult> {
+export async function createBackup(options: { dataDir: string; destinationRoot: string; kind: BackupKind; now?: Date }): Promise<BackupResult> {
 	const dataDir = resolve(options.dataDir);
 	const root = resolve(options.destinationRoot);
 	if (isInside(root, dataDir)) {
 		throw new Error(`The backup folder ${root} must be outside the data folder ${dataDir}`);
 	}
 	const now = options.now ?? new Date();
-	const dir = join(root, `${BACKUP_PREFIX}${stamp(now)}`);
+	const dir = join(root, `${PREFIX[options.kind]}${stamp(now)}`);
 	const partial = `${dir}${PARTIAL}`;
 	await mkdir(root, { recursive: true });
 	await mkdir(partial);
@@ -91,14 +111,15 @@ export async function createBackup(options: { dataDir: string; destinationRoot: 
 }
 
 /**
- * Keeps the `keep` newest complete backups under `root` and deletes older ones, plus `.partial`
- * folders older than a day (a backup interrupted by a crash). Returns the deleted folders.
+ * Keeps the `keep` newest complete backups of one kind under `root` and deletes its older ones,
+ * plus that kind's `.partial` folders older than a day (a backup interrupted by a crash). Only
+ * names this code writes are touched. Returns the deleted folders.
  */
-export async function pruneBackups(root: string, keep: number, now = new Date()): Promise<string[]> {
+export async function pruneBackups(root: string, kind: BackupKind, keep: number, now = new Date()): Promise<string[]> {
 	const names = await readdir(root).catch(() => [] as string[]);
-	const complete = names.filter((n) => n.startsWith(BACKUP_PREFIX) && !n.endsWith(PARTIAL)).sort();
+	const complete = names.filter((n) => NAME[kind].test(n)).sort();
 	const doomed = complete.slice(0, Math.max(0, complete.length - keep)).map((n) => join(root, n));
-	for (const name of names.filter((n) => n.startsWith(BACKUP_PREFIX) && n.endsWith(PARTIAL))) {
+	for (const name of names.filter((n) => n.endsWith(PARTIAL) && NAME[kind].test(n.slice(0, -PARTIAL.length)))) {
 		const info = await stat(join(root, name)).catch(() => null);
 		if (info && now.getTime() - info.mtimeMs > 24 * 3600_000) {
 			doomed.push(join(root, name));

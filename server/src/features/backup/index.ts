@@ -25,9 +25,9 @@ export default fp(
 					return { skipped: true };
 				}
 				const started = Date.now();
-				const { dir: written, manifest } = await createBackup({ dataDir, destinationRoot: dir });
+				const { dir: written, manifest } = await createBackup({ dataDir, destinationRoot: dir, kind: 'scheduled' });
 				ctx.signal.throwIfAborted();
-				const pruned = await pruneBackups(dir, keep);
+				const pruned = await pruneBackups(dir, 'scheduled', keep);
 				await ctx.progress(100);
 				const bytes = manifest.files.reduce((sum, f) => sum + f.bytes, manifest.database.bytes);
 				log.info({ backup: written, files: manifest.files.length, bytes, ms: Date.now() - started, pruned: pruned.length }, 'scheduled backup written');

@@ -2,7 +2,7 @@ import type { MeetingEndReason, MeetingEventBus } from '../../domain/meeting-eve
 import { InvalidStateError, NotFoundError, UnavailableError } from '../../lib/errors.ts';
 import { SerialQueue } from '../../lib/serial-queue.ts';
 import { MediaRoom } from '../../sfu/media-room.ts';
-import { AttendanceLedger } from '../meetings/attendance-ledger.ts';
+import { AttendanceLedger } from '../../domain/attendance-ledger.ts';
 import type { WorkerPool } from '../../sfu/worker-pool.ts';
 import { Conference, RoomClosedError, type Connection, type Identity, type JoinRecheck, type JoinResult, type SiteAccess } from './conference.ts';
 import type { ConferenceRepository, RosterBasis } from './conference.repository.ts';
@@ -120,6 +120,11 @@ export class ConferenceRegistry {
 		const rooms = meetingId === null ? [...this.#rooms.values()] : [this.#rooms.get(meetingId)].filter((room) => room !== undefined);
 		const counts = await Promise.all(rooms.map((room) => room.revoke(matches)));
 		return counts.reduce((sum, count) => sum + count, 0);
+	}
+
+	/** The meeting's invited units changed: its room (if open) lists the new set in the roll call. */
+	async refreshRoster(meetingId: string): Promise<void> {
+		await this.#rooms.get(meetingId)?.refreshRoster();
 	}
 
 	/** The meeting was cancelled: its room (sites in it before the start) is emptied and closed. */

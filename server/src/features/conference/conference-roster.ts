@@ -1,5 +1,5 @@
 import type { RosterEntry, RosterState } from '#shared/protocol/index.ts';
-import { isLostConnection, type AttendanceLedger } from '../meetings/attendance-ledger.ts';
+import { isLostConnection, type AttendanceLedger } from '../../domain/attendance-ledger.ts';
 
 /** A unit the roll call lists: the host unit and every invited one. */
 export type RosterUnit = { unitId: string; unitName: string; host: boolean };

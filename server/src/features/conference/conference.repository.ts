@@ -1,4 +1,4 @@
-import type { AttendanceRow } from '../meetings/attendance-ledger.ts';
+import { AttendanceLedger, type AttendanceRow } from '../../domain/attendance-ledger.ts';
 import { insertMeetingAction, type MeetingActionRecord } from '../meetings/meetings.repository.ts';
 import type { Database } from '../../db/open-database.ts';
 import type { RosterUnit } from './conference-roster.ts';
@@ -53,13 +53,19 @@ export function createConferenceRepository(db: Database) {
 			});
 		},
 
-		/** The host unit and the units invited now (withdrawn ones are out of the meeting). */
+		/**
+		 * The host unit and the units invited now, plus units withdrawn after they attended (as the
+		 * roll call after the meeting lists them: they were there).
+		 */
 		async rosterUnits(meetingId: string): Promise<RosterUnit[]> {
 			const meeting = await db.meeting.findUnique({
 				where: { id: meetingId },
 				select: {
 					hostUnit: { select: { id: true, name: true } },
-					invitations: { where: { revokedAt: null }, select: { unit: { select: { id: true, name: true } } } },
+					invitations: {
+						where: { OR: [{ revokedAt: null }, { unit: { attendance: { some: { meetingId } } } }] },
+						select: { unit: { select: { id: true, name: true } } },
+					},
 				},
 			});
 			if (!meeting) {
@@ -122,14 +128,12 @@ export function createConferenceRepository(db: Database) {
 		async unitsStillPresent(meetingId: string): Promise<string[]> {
 			const events = await db.attendanceEvent.findMany({
 				where: { meetingId },
-				select: { unitId: true, kind: true },
+				select: { unitId: true, kind: true, reason: true, at: true },
 				orderBy: [{ at: 'asc' }, { id: 'asc' }],
 			});
-			const balance = new Map<string, number>();
-			for (const e of events) {
-				balance.set(e.unitId, (balance.get(e.unitId) ?? 0) + (e.kind === 'join' ? 1 : -1));
-			}
-			return [...balance].flatMap(([unitId, n]) => Array.from({ length: Math.max(0, n) }, () => unitId));
+			// Folded by the same rules as the roll call, so that recovery closes exactly what it shows open.
+			const ledger = AttendanceLedger.from(events);
+			return [...new Set(events.map((e) => e.unitId))].flatMap((unitId) => Array.from({ length: ledger.get(unitId)?.open ?? 0 }, () => unitId));
 		},
 	};
 }

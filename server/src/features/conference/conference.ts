@@ -7,7 +7,7 @@ import { SerialQueue } from '../../lib/serial-queue.ts';
 import { TypedEmitter } from '../../lib/typed-emitter.ts';
 import type { MediaRoom } from '../../sfu/media-room.ts';
 import type { Peer, Source } from '../../sfu/peer.ts';
-import type { AttendanceLedger } from '../meetings/attendance-ledger.ts';
+import type { AttendanceLedger } from '../../domain/attendance-ledger.ts';
 import { buildRoster, sortRosterUnits, type RosterUnit } from './conference-roster.ts';
 import { buildSnapshot } from './conference-snapshot.ts';
 import type { MeetingJournal } from './meeting-journal.ts';
@@ -489,9 +489,18 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 					revoked += 1;
 				}
 			}
-			// A withdrawn unit leaves the roll call too.
-			await this.#refreshRosterUnits();
 			return revoked;
+		});
+	}
+
+	/** Units were invited or withdrawn: the chair's roll call lists the new set. */
+	refreshRoster(): Promise<void> {
+		return this.#queue.push(async () => {
+			if (this.closed) {
+				return;
+			}
+			await this.#refreshRosterUnits();
+			this.#changed();
 		});
 	}
 

@@ -34,6 +34,7 @@ const conference: FastifyPluginAsync = async (fastify) => {
 			log.info({ meetingId, unitId, reason, count }, 'invitation revoked in the live room');
 		}),
 		fastify.accessEvents.on('meeting:cancelled', ({ meetingId }) => registry.cancelled(meetingId)),
+		fastify.accessEvents.on('invitations:changed', ({ meetingId }) => registry.refreshRoster(meetingId)),
 		fastify.accessEvents.on('user:disabled', async ({ userId }) => {
 			await registry.revoke(null, (site) => site.userId === userId);
 		}),

@@ -1,8 +1,9 @@
-import { ForbiddenError, InvalidPayloadError, InvalidStateError, NotFoundError, UnauthorizedError } from '../../lib/errors.ts';
+import { ForbiddenError, InvalidPayloadError, NotFoundError, UnauthorizedError } from '../../lib/errors.ts';
 import type { User } from '#shared/api/auth.ts';
 import { canJoin } from '../meetings/meeting-policy.ts';
 import type { MeetingsRepository } from '../meetings/meetings.repository.ts';
-import { accessOf, hashJoinToken } from '../meetings/meetings.service.ts';
+import { assertJoinable, validInvitation } from '../meetings/join-link-rules.ts';
+import { accessOf } from '../meetings/meetings.service.ts';
 import type { Identity } from './conference.ts';
 
 export type JoinTarget = { meeting: { id: string; title: string; locked: boolean; status: string }; identity: Identity };
@@ -20,10 +21,7 @@ export async function resolveJoin(
 	let meetingId = request.meetingId;
 	let linkUnit: { unitId: string; unitName: string } | null = null;
 	if (request.invitationToken) {
-		const invitation = await repo.findInvitationByTokenHash(hashJoinToken(request.invitationToken));
-		if (!invitation || invitation.revokedAt || invitation.expiresAt <= now) {
-			throw new ForbiddenError('This join link is not valid (expired, replaced or revoked); ask the district for a new one', { reason: 'link_invalid' });
-		}
+		const invitation = await validInvitation(repo, request.invitationToken, now);
 		if (meetingId && meetingId !== invitation.meetingId) {
 			throw new ForbiddenError('This join link belongs to another meeting', { reason: 'link_other_meeting' });
 		}
@@ -40,9 +38,7 @@ export async function resolveJoin(
 	if (!meeting) {
 		throw new NotFoundError(`No meeting ${meetingId}`);
 	}
-	if (meeting.status === 'ended' || meeting.status === 'cancelled') {
-		throw new InvalidStateError(`The meeting is ${meeting.status}`, { reason: meeting.status === 'ended' ? 'meeting_ended' : 'meeting_cancelled' });
-	}
+	assertJoinable(meeting);
 	const access = accessOf(meeting);
 	const target = { id: meeting.id, title: meeting.title, locked: meeting.locked, status: meeting.status };
 	if (linkUnit) {

@@ -1,30 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiError } from '#shared/api/common.ts';
 import { JoinLinkCard, JoinLinkParams } from '#shared/api/join-link.ts';
-import { ForbiddenError, InvalidStateError, NotFoundError } from '../../lib/errors.ts';
+import { NotFoundError } from '../../lib/errors.ts';
+import { assertJoinable, validInvitation } from './join-link-rules.ts';
 import { createMeetingsRepository, type MeetingsRepository } from './meetings.repository.ts';
-import { hashJoinToken } from './meetings.service.ts';
 
-/**
- * The meeting a join link opens, or why it opens none, by the same rules as room:join
- * (conference/join-resolver.ts): an unknown, expired, renewed or revoked link is one answer
- * (link_invalid), so the reply tells a guesser nothing about which tokens ever existed.
- */
+/** The meeting a join link opens, or why it opens none, by the same rules as room:join (join-link-rules.ts). */
 export async function describeJoinLink(repo: MeetingsRepository, token: string, now: Date = new Date()): Promise<JoinLinkCard> {
-	const invitation = await repo.findInvitationByTokenHash(hashJoinToken(token));
-	if (!invitation || invitation.revokedAt || invitation.expiresAt <= now) {
-		throw new ForbiddenError('This join link is not valid (expired, replaced or revoked); ask the district for a new one', { reason: 'link_invalid' });
-	}
+	const invitation = await validInvitation(repo, token, now);
 	const meeting = await repo.findDetail(invitation.meetingId);
 	if (!meeting) {
 		throw new NotFoundError('The meeting of this join link no longer exists');
 	}
-	if (meeting.status === 'ended') {
-		throw new InvalidStateError('The meeting has ended', { reason: 'meeting_ended' });
-	}
-	if (meeting.status === 'cancelled') {
-		throw new InvalidStateError('The meeting is cancelled', { reason: 'meeting_cancelled' });
-	}
+	assertJoinable(meeting);
 	return {
 		meetingId: meeting.id,
 		title: meeting.title,

@@ -290,6 +290,9 @@ export function createMeetingsService(repo: MeetingsRepository, options: Meeting
 			for (const unitId of withdrawn) {
 				await access?.publish('invitation:revoked', { meetingId: id, unitId, reason: 'uninvited' });
 			}
+			if (issued.length > 0 || withdrawn.length > 0) {
+				await access?.publish('invitations:changed', { meetingId: id });
+			}
 			const meeting = await load(id);
 			return { meeting: toDetail(meeting, user), joinLinks: linksOf(meeting, issued) };
 		},

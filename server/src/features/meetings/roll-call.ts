@@ -1,5 +1,5 @@
 import type { RollCallEntry } from '#shared/api/meetings.ts';
-import { AttendanceLedger, type AttendanceRow } from './attendance-ledger.ts';
+import { AttendanceLedger, type AttendanceRow } from '../../domain/attendance-ledger.ts';
 
 type MeetingUnits = {
 	hostUnit: { id: string; name: string };
