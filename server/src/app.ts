@@ -22,6 +22,7 @@ import echoTest from './features/echo-test/index.ts';
 import health from './features/health/index.ts';
 import jobs from './features/jobs/index.ts';
 import media from './features/media/index.ts';
+import metrics from './features/metrics/index.ts';
 import meetingWatch from './features/meeting-watch/index.ts';
 import backup from './features/backup/index.ts';
 import recording from './features/recording/index.ts';
@@ -104,6 +105,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 	await app.register(jobs, { runner: { concurrency: 2 } });
 	// App-wide (fastify.meetingWatch): meeting pages told of their meeting's background work.
 	await app.register(meetingWatch);
+	// Before the features: its response hook times their routes.
+	await app.register(metrics);
 
 	await app.register(demoData);
 	await app.register(health);

@@ -118,6 +118,24 @@ function checkProxyAddress(item: string): string {
 	return item;
 }
 
+/** Addresses and CIDR ranges (IPv4 or IPv6) as [address, prefix length]. */
+function addressList(fallback: string) {
+	return (raw: string | undefined): { address: string; prefix: number; family: 'ipv4' | 'ipv6' }[] =>
+		(given(raw) ?? fallback)
+			.split(',')
+			.map((item) => item.trim())
+			.filter((item) => item !== '')
+			.map((item) => {
+				const [address = '', prefix, ...rest] = item.split('/');
+				const family = isIP(address);
+				const bits = family === 4 ? 32 : 128;
+				if (family === 0 || rest.length > 0 || (prefix !== undefined && !(/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits))) {
+					throw new Error('must be a comma-separated list of addresses or CIDR ranges such as 127.0.0.1,10.0.0.0/8');
+				}
+				return { address, prefix: prefix === undefined ? bits : Number(prefix), family: family === 4 ? 'ipv4' : 'ipv6' };
+			});
+}
+
 function trustProxy(raw: string | undefined): TrustProxy {
 	const text = given(raw)?.trim();
 	if (text === undefined || ['0', 'false', 'no'].includes(text.toLowerCase())) {
@@ -286,6 +304,22 @@ export const variables = {
 		defaultText: 'false (trust no forwarded header)',
 		parse: trustProxy,
 	},
+	METRICS_ALLOWED: {
+		description: 'Addresses and CIDR ranges that may read /metrics (Prometheus), as the client address is known (TRUST_PROXY); others get 403',
+		defaultText: '127.0.0.1,::1',
+		parse: addressList('127.0.0.1,::1'),
+	},
+	METRICS_TOKEN: {
+		description: 'A bearer token that also opens /metrics from anywhere (Authorization: Bearer <token>); at least 24 characters; empty: addresses only',
+		defaultText: '(empty: addresses only)',
+		parse: (raw) => {
+			const value = given(raw);
+			if (value !== undefined && value.length < 24) {
+				throw new Error('must be at least 24 characters (a random string, e.g. openssl rand -hex 24)');
+			}
+			return value ?? null;
+		},
+	},
 	ATTACHMENT_MAX_MB: {
 		description: 'Largest meeting attachment accepted, in MiB',
 		defaultText: '25',
@@ -357,6 +391,7 @@ export type Config = {
 	recording: { ports: { min: number; max: number }; segmentSeconds: number; retentionDays: number };
 	shutdownTimeoutMs: number;
 	backup: { dir: string | null; intervalHours: number; keep: number };
+	metrics: { allowed: ReturnType<Variables['METRICS_ALLOWED']['parse']>; token: string | null };
 	demoData: boolean;
 	publicUrl: string | null;
 	allowedOrigins: string[];
@@ -398,6 +433,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		},
 		shutdownTimeoutMs: read('SHUTDOWN_TIMEOUT_MS'),
 		backup: { dir: read('BACKUP_DIR'), intervalHours: read('BACKUP_INTERVAL_HOURS'), keep: read('BACKUP_KEEP') },
+		metrics: { allowed: read('METRICS_ALLOWED'), token: read('METRICS_TOKEN') },
 		demoData: read('DEMO_DATA'),
 		publicUrl: read('PUBLIC_URL'),
 		allowedOrigins: read('ALLOWED_ORIGINS'),

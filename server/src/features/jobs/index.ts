@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import { JobRunner, type JobRunnerOptions } from './job-runner.ts';
-import { createJobsRepository, type JobRecord } from './jobs.repository.ts';
+import { createJobsRepository, type JobRecord, type JobsRepository } from './jobs.repository.ts';
 import jobsRoutes from './jobs.routes.ts';
 
 export type { EnqueueInput, JobRecord } from './jobs.repository.ts';
@@ -15,6 +15,8 @@ export type Jobs = {
 	listForMeeting: (meetingId: string) => Promise<JobRecord[]>;
 	/** Failed jobs of these kinds updated since `since` (e.g. to run them again once their cause is fixed). */
 	listFailed: (kinds: readonly string[], since: Date) => Promise<JobRecord[]>;
+	/** Jobs waiting and running per kind, for monitoring. */
+	queueStats: JobsRepository['queueStats'];
 };
 
 declare module 'fastify' {
@@ -45,6 +47,7 @@ export default fp<JobsPluginOptions>(
 			retry: (id) => runner.retry(id),
 			listForMeeting: (meetingId) => repository.listForMeeting(meetingId),
 			listFailed: (kinds, since) => repository.listFailed(kinds, since),
+			queueStats: () => repository.queueStats(),
 		} satisfies Jobs);
 		fastify.addHook('onReady', async () => {
 			runner.start();

@@ -232,6 +232,12 @@ export function createJobsRepository(db: Database) {
 			return rows.map(toRecord);
 		},
 
+		/** Per kind: jobs waiting (queued, due or not) and running, and the creation time of the oldest waiting one. */
+		async queueStats(): Promise<{ kind: string; status: 'queued' | 'running'; count: number; oldestCreatedAt: Date | null }[]> {
+			const rows = await db.job.groupBy({ by: ['kind', 'status'], where: { status: { in: ['queued', 'running'] } }, _count: { _all: true }, _min: { createdAt: true } });
+			return rows.map((r) => ({ kind: r.kind, status: r.status as 'queued' | 'running', count: r._count._all, oldestCreatedAt: r._min.createdAt }));
+		},
+
 		async listForMeeting(meetingId: string): Promise<JobRecord[]> {
 			const rows = await db.job.findMany({ where: { meetingId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
 			return rows.map(toRecord);
