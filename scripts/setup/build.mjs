@@ -24,16 +24,22 @@ export function buildClient() {
 }
 
 export function buildServer() {
-	return buildIfChanged('server', [join(ROOT, 'server'), join(ROOT, 'prisma'), ...common], join(ROOT, 'dist', 'server', 'server.mjs'), () =>
+	return buildIfChanged('server', [join(ROOT, 'server'), join(ROOT, 'prisma'), ...common], join(ROOT, 'dist', 'server', 'cli', 'restore.mjs'), () =>
+		// The server and the operators' commands (server/src/cli), each a bundle under dist/server:
+		// a production install has no TypeScript runner.
 		run(bin('esbuild'), [
 			join(ROOT, 'server', 'src', 'server.ts'),
+			join(ROOT, 'server', 'src', 'cli', 'backup.ts'),
+			join(ROOT, 'server', 'src', 'cli', 'restore.ts'),
 			'--bundle',
 			'--platform=node',
 			'--target=node24',
 			'--format=esm',
 			'--packages=external',
 			'--sourcemap',
-			`--outfile=${join(ROOT, 'dist', 'server', 'server.mjs')}`,
+			'--out-extension:.js=.mjs',
+			`--outbase=${join(ROOT, 'server', 'src')}`,
+			`--outdir=${join(ROOT, 'dist', 'server')}`,
 		])
 	);
 }

@@ -144,14 +144,15 @@ describe('backup and restore', () => {
 
 	it('npm run backup and npm run restore do the same from the command line', async () => {
 		const env = { ...process.env, DATA_DIR: running.dataDir, BACKUP_DIR: '' };
-		const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
-		const backup = await run(tsx, ['server/src/cli/backup.ts', '--to', join(scratch, 'cli')], { env });
+		// As an operator runs them (npm run backup / restore): the bundled commands, rebuilt if stale.
+		const cli = (...args: string[]) => run(process.execPath, ['scripts/cli.mjs', ...args], { env });
+		const backup = await cli('backup', '--to', join(scratch, 'cli'));
 		const written = /Backup written to (\S+)/.exec(backup.stdout)?.[1];
 		expect(written, backup.stdout).toBeDefined();
-		const restore = await run(tsx, ['server/src/cli/restore.ts', written!, '--data-dir', join(scratch, 'cli-restored')], { env });
+		const restore = await cli('restore', written!, '--data-dir', join(scratch, 'cli-restored'));
 		expect(restore.stdout).toContain('integrity_check ok');
 		expect(readdirSync(join(scratch, 'cli-restored')).sort()).toEqual(['attachments', 'giaoban.db', 'recordings']);
-		const refused = await run(tsx, ['server/src/cli/restore.ts', written!, '--data-dir', join(scratch, 'cli-restored')], { env }).catch((error: { code: number; stderr: string }) => error);
+		const refused = await cli('restore', written!, '--data-dir', join(scratch, 'cli-restored')).catch((error: { code: number; stderr: string }) => error);
 		expect(refused).toMatchObject({ code: 1 });
 		expect((refused as { stderr: string }).stderr).toContain('is not empty');
 	});
