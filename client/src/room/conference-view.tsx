@@ -52,7 +52,13 @@ export function ConferenceView({ client, socket, local }: { client: RoomClient; 
 
 	useEffect(() => {
 		document.body.classList.add('in-conference');
-		return () => document.body.classList.remove('in-conference');
+		// The room covers the page: the top bar and footer behind it must not take the keyboard's focus either.
+		const behind = [...document.querySelectorAll<HTMLElement>('body > #root > header.topbar, body > #root > footer')];
+		behind.forEach((element) => (element.inert = true));
+		return () => {
+			document.body.classList.remove('in-conference');
+			behind.forEach((element) => (element.inert = false));
+		};
 	}, []);
 
 	const act = (fn: () => Promise<unknown>) => () => {
