@@ -325,7 +325,7 @@ try {
 	const units = ['song-lo', 'tam-son', 'bach-luu', 'cao-phong', 'don-nhan', 'dong-que', 'dong-thinh', 'duc-bac'].slice(0, siteCount);
 	const chair = (await createUsersRepository(app.db).listByUnit('song-lo'))[0]!;
 	const startsAt = new Date();
-	const meetingId = await createMeetingsRepository(app.db).create({
+	const created = await createMeetingsRepository(app.db).create({
 		title: 'Giao ban (benchmark)',
 		description: '',
 		location: 'Hội trường UBND huyện',
@@ -338,6 +338,10 @@ try {
 		agenda: [],
 		invitations: units.slice(1).map((unitId) => ({ unitId, tokenHash: randomBytes(32).toString('hex'), expiresAt: new Date(startsAt.getTime() + 86_400_000) })),
 	});
+	if (created === 'unit_inactive') {
+		throw new Error('a demo unit is inactive');
+	}
+	const meetingId = created.id;
 	const conferenceRepo = createConferenceRepository(app.db);
 	const recordings = createRecordingRepository(app.db);
 	const mediaRepo = createMediaRepository(app.db);

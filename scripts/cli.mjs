@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs an operator command (npm run backup / npm run restore): server/src/cli/<name>.ts, bundled
+// Runs an operator command (npm run backup / restore / admin): server/src/cli/<name>.ts, bundled
 // into dist/server/cli/<name>.mjs. From a checkout the bundle is brought up to date first (cheap
 // when nothing changed); a production image has only the bundle, and no sources to build from.
 import { existsSync } from 'node:fs';
@@ -16,6 +16,17 @@ await ensureNodeRuntime();
 if (existsSync(join(ROOT, 'server', 'src')) && existsSync(join(ROOT, 'node_modules', '.bin', 'esbuild'))) {
 	const { buildServer } = await import('./setup/build.mjs');
 	await buildServer();
+}
+// The first-run command may be the first thing to touch a new data folder (scripted installs):
+// create its database as `npm start` would. Only a missing one: an existing database may be open
+// in the running server, and a migration cannot take it (the server migrates at its start anyway).
+const databaseRule = join(ROOT, 'server', 'src', 'config', 'database-file.ts');
+if (name === 'admin' && existsSync(databaseRule) && existsSync(join(ROOT, 'node_modules', 'prisma'))) {
+	const { databaseFile } = await import(databaseRule);
+	if (!existsSync(databaseFile())) {
+		const { migrateDatabase } = await import('./setup/prisma.mjs');
+		await migrateDatabase();
+	}
 }
 const bundle = join(ROOT, 'dist', 'server', 'cli', `${name}.mjs`);
 if (!existsSync(bundle)) {

@@ -1,23 +1,44 @@
+import { AdminPage } from './admin/admin-page.tsx';
+import { ChangePasswordPage } from './auth/change-password.tsx';
+import { PasswordResetPage, resetTokenOf } from './auth/password-reset-page.tsx';
 import { SessionProvider, useSession } from './auth/session.tsx';
 import { useI18n } from './i18n/index.tsx';
 import { MeetingPage } from './meetings/meeting-page.tsx';
 import { MeetingsPage } from './meetings/meetings-page.tsx';
+import { NavLink } from './meetings/nav-link.tsx';
 import { ScheduleForm } from './meetings/schedule-form.tsx';
 import { JoinPage } from './room/join-page.tsx';
+import { SetupPage } from './setup/setup-page.tsx';
 import { Link, usePath } from './router.tsx';
 import { ConfirmProvider } from './ui/confirm-dialog.tsx';
 import { ConnectionCheck } from './ui/connection-check.tsx';
-import { DistrictCard } from './ui/district-card.tsx';
+import { HostUnitCard } from './ui/district-card.tsx';
 import { LoginForm } from './ui/login-form.tsx';
 import { useSocket, type SocketStatus } from './ui/use-socket.ts';
 import type { AppSocket } from './signaling/socket.ts';
 
 function Routes({ socket, status }: { socket: AppSocket | null; status: SocketStatus }) {
-	const { user, loading } = useSession();
+	const { user, loading, mustChangePassword } = useSession();
 	const path = usePath();
 	const joinLink = /^\/join\/([A-Za-z0-9_-]{16,64})$/.exec(path);
 	if (joinLink?.[1]) {
 		return <JoinPage socket={socket} target={{ invitationToken: joinLink[1] }} />;
+	}
+	// Public pages: whoever opens them has no account to sign in with yet (or lost its password).
+	const resetToken = resetTokenOf(path);
+	if (resetToken !== null) {
+		return (
+			<main className="grid">
+				<PasswordResetPage token={resetToken} />
+			</main>
+		);
+	}
+	if (path === '/setup') {
+		return (
+			<main className="grid">
+				<SetupPage />
+			</main>
+		);
 	}
 	if (loading) {
 		return null;
@@ -26,8 +47,24 @@ function Routes({ socket, status }: { socket: AppSocket | null; status: SocketSt
 		return (
 			<main className="grid">
 				<LoginForm />
-				<DistrictCard />
+				<HostUnitCard />
 				<ConnectionCheck socket={socket} connected={status === 'connected'} />
+			</main>
+		);
+	}
+	// A temporary password opens nothing else: the server refuses every other request meanwhile.
+	if (mustChangePassword || path === '/account/password') {
+		return (
+			<main className="grid">
+				<ChangePasswordPage forced={mustChangePassword} />
+			</main>
+		);
+	}
+	const admin = /^\/admin(?:\/(units|accounts))?\/?$/.exec(path);
+	if (admin) {
+		return (
+			<main className="grid">
+				<AdminPage tab={admin[1] === 'accounts' ? 'accounts' : 'units'} />
 			</main>
 		);
 	}
@@ -46,7 +83,8 @@ function Routes({ socket, status }: { socket: AppSocket | null; status: SocketSt
 
 function TopBar() {
 	const { t, locale, setLocale } = useI18n();
-	const { user, logout } = useSession();
+	const { user, logout, mustChangePassword } = useSession();
+	const path = usePath();
 	return (
 		<header className="topbar">
 			<div>
@@ -55,14 +93,28 @@ function TopBar() {
 				</h1>
 				<p className="tagline">{t('app.tagline')}</p>
 			</div>
-			<nav className="actions">
+			<nav className="actions" data-testid="topbar-nav">
 				{user && (
 					<>
 						<span data-testid="signed-in">
 							{user.displayName} · {user.unit.name}
 						</span>
-						<Link to="/">{t('nav.meetings')}</Link>
-						<button type="button" onClick={() => void logout()}>
+						{!mustChangePassword && (
+							<>
+								<NavLink to="/" aria-current={path === '/' || path.startsWith('/meetings') ? 'page' : undefined}>
+									{t('nav.meetings')}
+								</NavLink>
+								{user.role === 'admin' && (
+									<NavLink to="/admin/units" data-testid="nav-admin" aria-current={path.startsWith('/admin') ? 'page' : undefined}>
+										{t('nav.admin')}
+									</NavLink>
+								)}
+								<NavLink to="/account/password" data-testid="nav-password" aria-current={path === '/account/password' ? 'page' : undefined}>
+									{t('nav.password')}
+								</NavLink>
+							</>
+						)}
+						<button type="button" data-testid="logout" onClick={() => void logout()}>
 							{t('nav.logout')}
 						</button>
 					</>

@@ -24,13 +24,14 @@ export function buildClient() {
 }
 
 export function buildServer() {
-	return buildIfChanged('server', [join(ROOT, 'server'), join(ROOT, 'prisma'), ...common], join(ROOT, 'dist', 'server', 'cli', 'restore.mjs'), () =>
+	return buildIfChanged('server', [join(ROOT, 'server'), join(ROOT, 'prisma'), ...common], join(ROOT, 'dist', 'server', 'cli', 'admin.mjs'), () =>
 		// The server and the operators' commands (server/src/cli), each a bundle under dist/server:
 		// a production install has no TypeScript runner.
 		run(bin('esbuild'), [
 			join(ROOT, 'server', 'src', 'server.ts'),
 			join(ROOT, 'server', 'src', 'cli', 'backup.ts'),
 			join(ROOT, 'server', 'src', 'cli', 'restore.ts'),
+			join(ROOT, 'server', 'src', 'cli', 'admin.ts'),
 			'--bundle',
 			'--platform=node',
 			'--target=node24',

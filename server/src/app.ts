@@ -18,6 +18,7 @@ import meetings from './features/meetings/index.ts';
 import conference from './features/conference/index.ts';
 import attachments from './features/attachments/index.ts';
 import demoData from './features/demo-data/index.ts';
+import setup from './features/setup/index.ts';
 import echoTest from './features/echo-test/index.ts';
 import health from './features/health/index.ts';
 import jobs from './features/jobs/index.ts';
@@ -34,6 +35,8 @@ import { redactUrl } from './features/web-client/redact-url.ts';
 export type BuildAppOptions = {
 	/** Pino options override, e.g. { level: 'silent' } in tests, or a stream a test reads. */
 	logger?: { level: string; stream?: { write: (line: string) => void } };
+	/** Where lines for the operator's console go (demo accounts, the first-run setup link); stdout by default. */
+	print?: (text: string) => void;
 };
 
 /** Fastify's request log fields, with join tokens cut out of the URL. */
@@ -65,7 +68,12 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 		if (!(error instanceof AppError) && error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
 			// A schema failure names its input, so that a form can show the message beside it.
 			const field = validationField(error.validation);
-			return reply.code(error.statusCode).send({ code: fastifyErrorCode(error), message: error.message, ...(field ? { field } : {}) });
+			// A new password the schema finds too short gets the reason the password policy gives it,
+			// so that a form translates one reason whichever layer refused.
+			const tooShort = error.validation?.[0]?.keyword === 'minLength' && (field === 'newPassword' || field === 'admin/password');
+			return reply
+				.code(error.statusCode)
+				.send({ code: fastifyErrorCode(error), message: error.message, ...(tooShort ? { reason: 'password_too_short' } : {}), ...(field ? { field } : {}) });
 		}
 		const { statusCode, error: body } = toPublicError(error, request.log);
 		return reply.code(statusCode).send(body);
@@ -108,7 +116,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 	// Before the features: its response hook times their routes.
 	await app.register(metrics);
 
-	await app.register(demoData);
+	const print = options.print ?? ((text: string) => void process.stdout.write(text));
+	await app.register(demoData, { print });
+	// After the demo data: a database it seeded needs no first-run setup.
+	await app.register(setup, { print });
 	await app.register(health);
 	await app.register(units);
 	await app.register(authRoutes);

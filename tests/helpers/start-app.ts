@@ -17,13 +17,20 @@ export type RunningApp = {
 	 * send exactly that instead.
 	 */
 	connect: (auth?: object, headers?: Record<string, string>) => Promise<TestClient>;
+	/** What the server printed for the operator's console (the first-run setup link), instead of stdout. */
+	printed: string[];
 	/** Closes clients, the app (workers, sockets, database) and removes the data folder; idempotent. */
 	close: () => Promise<void>;
 };
 
-async function listening(overrides: Record<string, string>): Promise<{ app: FastifyInstance; data: TestDataDir }> {
-	const data = migratedDataDir();
-	const app = await buildApp(testConfig(data.dir, overrides), { logger: { level: 'silent' } });
+export type StartOptions = {
+	/** An existing data folder to start on (a restart); close() leaves it for the caller to remove. */
+	dataDir?: string;
+};
+
+async function listening(overrides: Record<string, string>, options: StartOptions, printed: string[]): Promise<{ app: FastifyInstance; data: TestDataDir }> {
+	const data = options.dataDir === undefined ? migratedDataDir() : { dir: options.dataDir, remove: () => undefined };
+	const app = await buildApp(testConfig(data.dir, overrides), { logger: { level: 'silent' }, print: (text) => printed.push(text) });
 	try {
 		await app.listen({ host: '127.0.0.1', port: 0 });
 		return { app, data };
@@ -48,11 +55,12 @@ async function csrfOf(app: FastifyInstance, cookie: string | undefined): Promise
  * WebRTC ports are random; another process may hold one, so a start on a taken port is retried
  * on new random ports (unless the test chose RTC_PORT).
  */
-export async function startApp(overrides: Record<string, string> = {}): Promise<RunningApp> {
+export async function startApp(overrides: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningApp> {
 	let started: { app: FastifyInstance; data: TestDataDir } | undefined;
+	const printed: string[] = [];
 	for (let attempt = 1; !started; attempt += 1) {
 		try {
-			started = await listening(overrides);
+			started = await listening(overrides, options, printed);
 		} catch (error) {
 			if (attempt >= 3 || overrides['RTC_PORT'] || !String(error).includes('address already in use')) {
 				throw error;
@@ -67,6 +75,7 @@ export async function startApp(overrides: Record<string, string> = {}): Promise<
 		app,
 		url,
 		dataDir: data.dir,
+		printed,
 		connect: async (auth, headers = {}) => {
 			const handshake = auth ?? { protocolVersion: PROTOCOL_VERSION, ...(await csrfOf(app, headers['cookie'])) };
 			return new Promise((resolve, reject) => {

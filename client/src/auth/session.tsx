@@ -8,8 +8,15 @@ type SessionState = {
 	loading: boolean;
 	/** The session's CSRF token, '' when signed out: every write and the socket handshake send it. */
 	csrfToken: string;
+	/**
+	 * Signed in with a temporary password: the server refuses everything else (403
+	 * password_change_required) until a new one is chosen, so the page shows only that form.
+	 */
+	mustChangePassword: boolean;
 	login: (username: string, password: string) => Promise<void>;
 	logout: () => Promise<void>;
+	/** Asks the server again who is signed in (after setup signed someone in, or a password change). */
+	refresh: () => Promise<void>;
 };
 
 const SessionContext = createContext<SessionState | null>(null);
@@ -18,13 +25,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 	const [user, setUser] = useState<User | null>(null);
 	const [csrfToken, setToken] = useState('');
 	const [loading, setLoading] = useState(true);
+	const [mustChangePassword, setMustChange] = useState(false);
 
 	const apply = useCallback((session: Session | null) => {
 		const token = session?.csrfToken ?? '';
 		setCsrfToken(token);
 		setToken(token);
 		setUser(session?.user ?? null);
-		publishSocketCredentials({ ready: true, csrfToken: token });
+		setMustChange(session?.mustChangePassword ?? false);
+		// The server refuses a socket of a session that must change its password; an anonymous one
+		// (no token) is accepted, so the page shows no "connection lost" banner meanwhile.
+		publishSocketCredentials({ ready: true, csrfToken: session?.mustChangePassword ? '' : token });
 	}, []);
 
 	const refresh = useCallback(async () => {
@@ -63,7 +74,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 		apply(null);
 	}, [apply]);
 
-	const value = useMemo(() => ({ user, loading, csrfToken, login, logout }), [user, loading, csrfToken, login, logout]);
+	const value = useMemo(
+		() => ({ user, loading, csrfToken, mustChangePassword, login, logout, refresh }),
+		[user, loading, csrfToken, mustChangePassword, login, logout, refresh]
+	);
 	return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

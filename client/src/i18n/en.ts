@@ -1,5 +1,6 @@
 import type { MessageKey } from './vi.ts';
 
+import { adminEn } from './areas/admin.ts';
 import { errorsEn } from './areas/errors.ts';
 import { joinEn } from './areas/join.ts';
 import { meetingsEn } from './areas/meetings.ts';
@@ -10,14 +11,16 @@ export const en: Record<MessageKey, string> = {
 	...joinEn,
 	...errorsEn,
 	...meetingsEn,
+	...adminEn,
 	'confirm.cancel': 'Go back',
 	'app.name': 'GiaoBan',
-	'app.tagline': 'District-to-commune video conferences',
+	'app.tagline': 'Video conferences for local government',
+	'hostUnit.loading': 'Loading the host unit…',
+	'hostUnit.unavailable': 'No host unit is set up on this server yet.',
+	'hostUnit.setup': 'First-run setup',
+	'hostUnit.points': 'Conference points ({count})',
+	'hostUnit.host': 'Host',
 	'locale.switch': 'Tiếng Việt',
-	'district.loading': 'Loading the district…',
-	'district.unavailable': 'No district is set up on this server yet.',
-	'district.points': 'Conference points ({count})',
-	'district.host': 'Host',
 	'check.title': 'Check devices and connection',
 	'check.intro':
 		'Your camera and microphone go to the server and come back over the same path a meeting uses. If you see yourself under “Returned”, this site is ready.',

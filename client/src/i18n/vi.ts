@@ -1,3 +1,4 @@
+import { adminVi } from './areas/admin.ts';
 import { errorsVi } from './areas/errors.ts';
 import { joinVi } from './areas/join.ts';
 import { meetingsVi } from './areas/meetings.ts';
@@ -9,14 +10,16 @@ export const vi = {
 	...joinVi,
 	...errorsVi,
 	...meetingsVi,
+	...adminVi,
 	'confirm.cancel': 'Quay lại',
 	'app.name': 'GiaoBan',
-	'app.tagline': 'Hội nghị truyền hình trực tuyến huyện – xã',
+	'app.tagline': 'Hội nghị truyền hình trực tuyến của chính quyền địa phương',
+	'hostUnit.loading': 'Đang tải thông tin đơn vị…',
+	'hostUnit.unavailable': 'Chưa có thông tin đơn vị. Máy chủ chưa được thiết lập.',
+	'hostUnit.setup': 'Thiết lập lần đầu',
+	'hostUnit.points': 'Điểm cầu ({count})',
+	'hostUnit.host': 'Điểm cầu chính',
 	'locale.switch': 'English',
-	'district.loading': 'Đang tải thông tin đơn vị…',
-	'district.unavailable': 'Chưa có thông tin đơn vị. Máy chủ chưa được thiết lập.',
-	'district.points': 'Điểm cầu ({count})',
-	'district.host': 'Điểm cầu chính',
 	'check.title': 'Kiểm tra thiết bị và kết nối',
 	'check.intro':
 		'Hình ảnh và âm thanh của điểm cầu được gửi lên máy chủ rồi nhận về, qua đúng đường truyền của cuộc họp. Nếu thấy hình của mình ở khung “Nhận về”, điểm cầu đã sẵn sàng.',

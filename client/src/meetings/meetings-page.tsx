@@ -94,7 +94,7 @@ export function MeetingsPage() {
 						{view === 'list' ? t('calendar.month') : t('calendar.list')}
 					</button>
 					<a href="/api/calendar.ics">{t('meetings.calendar')}</a>
-					{user?.role === 'district_admin' && (
+					{user?.role === 'admin' && (
 						<Link to="/meetings/new" className="button primary">
 							{t('nav.schedule')}
 						</Link>

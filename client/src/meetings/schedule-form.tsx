@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Chair } from '#shared/api/accounts.ts';
 import type { MeetingInput, MeetingWithLinks } from '#shared/api/meetings.ts';
-import type { District, UnitSummary } from '#shared/api/units.ts';
+import type { HostUnit, UnitSummary } from '#shared/api/units.ts';
 import { api } from '../api/http.ts';
 import { useI18n } from '../i18n/index.tsx';
 import type { MessageKey } from '../i18n/vi.ts';
@@ -63,7 +63,7 @@ export function ScheduleForm() {
 	const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
 
 	useEffect(() => {
-		void api<District>('GET', '/api/district').then((d) => setCommunes(d.communes));
+		void api<HostUnit>('GET', '/api/host-unit').then((d) => setCommunes(d.members));
 		void api<Chair[]>('GET', '/api/accounts/chairs').then((list) => {
 			setChairs(list);
 			setForm((f) => ({ ...f, chairId: f.chairId || (list[0]?.id ?? '') }));

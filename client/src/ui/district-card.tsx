@@ -1,32 +1,48 @@
 import { useEffect, useState } from 'react';
-import type { District } from '#shared/api/units.ts';
+import type { HostUnit } from '#shared/api/units.ts';
 import { useI18n } from '../i18n/index.tsx';
+import { Link } from '../router.tsx';
 
-export function DistrictCard() {
+/**
+ * The host unit (a province, a city, or a district of the three-tier era) and its conference
+ * points, on the start screen before anyone signs in. Worded for any level: the name says which.
+ */
+export function HostUnitCard() {
 	const { t } = useI18n();
-	const [district, setDistrict] = useState<District | null | 'error'>(null);
+	const [host, setHost] = useState<HostUnit | null | 'missing' | 'error'>(null);
 	useEffect(() => {
-		fetch('/api/district')
-			.then(async (res) => (res.ok ? setDistrict((await res.json()) as District) : setDistrict('error')))
-			.catch(() => setDistrict('error'));
+		fetch('/api/host-unit')
+			.then(async (res) => setHost(res.ok ? ((await res.json()) as HostUnit) : res.status === 404 ? 'missing' : 'error'))
+			.catch(() => setHost('error'));
 	}, []);
-	if (district === null) {
-		return <p className="card">{t('district.loading')}</p>;
+	if (host === null) {
+		return <p className="card">{t('hostUnit.loading')}</p>;
 	}
-	if (district === 'error') {
-		return <p className="card">{t('district.unavailable')}</p>;
+	if (host === 'error' || host === 'missing') {
+		return (
+			<p className="card">
+				{t('hostUnit.unavailable')}
+				{/* Only the one holding the printed setup code can use the page; the link saves typing its address. */}
+				{host === 'missing' && (
+					<>
+						{' '}
+						<Link to="/setup">{t('hostUnit.setup')}</Link>
+					</>
+				)}
+			</p>
+		);
 	}
 	return (
-		<section className="card" aria-labelledby="district-title">
-			<h2 id="district-title" data-testid="district-authority">
-				{district.authority}
+		<section className="card" aria-labelledby="host-unit-title">
+			<h2 id="host-unit-title" data-testid="district-authority">
+				{host.authority}
 			</h2>
 			<p>
-				<strong>{t('district.host')}:</strong> {district.name}
+				<strong>{t('hostUnit.host')}:</strong> <span data-testid="host-unit-name">{host.name}</span>
 			</p>
-			<h3>{t('district.points', { count: district.communes.length + 1 })}</h3>
-			<ul className="units">
-				{district.communes.map((unit) => (
+			<h3>{t('hostUnit.points', { count: host.members.length + 1 })}</h3>
+			<ul className="units" data-testid="host-unit-members">
+				{host.members.map((unit) => (
 					<li key={unit.id}>{unit.name}</li>
 				))}
 			</ul>

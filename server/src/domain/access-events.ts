@@ -18,10 +18,15 @@ export type AccessEvents = {
 	/** The account can no longer sign in: its sessions end and its sites leave every meeting. */
 	'user:disabled': { userId: string };
 	/**
-	 * Sessions that ended on the server side (sign-out, password change, expiry, account disabled):
-	 * their sockets are disconnected. `sessionIds` are the stored (hashed) session ids.
+	 * Sessions that ended on the server side (sign-out, password change or reset, expiry, account
+	 * disabled, role or unit changed): their sockets are disconnected. `sessionIds` are the stored
+	 * (hashed) session ids.
 	 */
-	'sessions:ended': { userId: string; sessionIds: string[]; reason: 'logout' | 'password-changed' | 'expired' | 'disabled' };
+	'sessions:ended': {
+		userId: string;
+		sessionIds: string[];
+		reason: 'logout' | 'password-changed' | 'password-reset' | 'expired' | 'disabled' | 'account-changed';
+	};
 };
 
 export type AccessEventName = keyof AccessEvents;

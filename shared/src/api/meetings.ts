@@ -35,7 +35,8 @@ export const MeetingInput = Type.Object(
 		endsAt: DateTime,
 		chairId: Uuid,
 		agenda: Type.Array(AgendaItemInput, { maxItems: 50 }),
-		invitedUnitIds: Type.Array(UnitId, { maxItems: 100, uniqueItems: true }),
+		// A province invites up to about 170 communes, wards and special zones.
+		invitedUnitIds: Type.Array(UnitId, { maxItems: 250, uniqueItems: true }),
 		/** Record every site's tracks while live (default true); cannot change once the meeting has started. */
 		recordingEnabled: Type.Optional(Type.Boolean()),
 	},

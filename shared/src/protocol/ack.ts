@@ -46,6 +46,27 @@ export const ERROR_REASONS = [
 	'wrong_credentials',
 	'wrong_password',
 	'password_unchanged',
+	'password_too_short',
+	'password_common',
+	'password_contains_username',
+	'password_change_required',
+	'reset_link_invalid',
+	// Administration (with `field` where one input is at fault)
+	'setup_done',
+	'setup_token_invalid',
+	'username_taken',
+	'unit_code_taken',
+	'unit_name_taken',
+	'unit_inactive',
+	'unit_not_managed',
+	'unit_in_use',
+	'unit_kind_not_allowed',
+	'merge_invalid',
+	'import_has_errors',
+	'own_account',
+	'account_chairs_meetings',
+	'admin_peer',
+	'last_admin',
 ] as const;
 
 export type ErrorReason = (typeof ERROR_REASONS)[number];

@@ -119,7 +119,7 @@ describe('security audit log', () => {
 
 		await running.app.db.unit.create({ data: { id: 'lap-thach', kind: 'district', name: 'Huyện Lập Thạch', authority: 'UBND HUYỆN LẬP THẠCH' } });
 		await running.app.db.unit.create({ data: { id: 'xuan-loi', kind: 'commune', name: 'Xã Xuân Lôi', authority: 'UBND XÃ XUÂN LÔI', parentId: 'lap-thach' } });
-		for (const [username, unitId, role] of [['admin-lt', 'lap-thach', 'district_admin'], ['xuanloi', 'xuan-loi', 'commune_operator']] as const) {
+		for (const [username, unitId, role] of [['admin-lt', 'lap-thach', 'admin'], ['xuanloi', 'xuan-loi', 'commune_operator']] as const) {
 			await running.app.db.user.create({ data: { username, displayName: username, role, unitId, passwordHash: await hashPassword('mat-khau-lap-thach') } });
 		}
 		const signIn = (username: string) =>
@@ -133,7 +133,8 @@ describe('security audit log', () => {
 		const theirs = await all(otherHeaders);
 		expect(theirs.filter((e) => e.action === 'auth.login').map((e) => e.actor?.username).sort()).toEqual(['admin-lt', 'xuanloi']);
 		// A failed sign-in for another district's account is not theirs to see; one for a name that
-		// is nobody's account belongs to no unit, and every administrator sees it.
+		// is nobody's account belongs to no unit, and the administrators of a root unit (this
+		// district has nobody above it, like the demo district) see it.
 		const failures = theirs.filter((e) => e.action === 'auth.login_failed');
 		expect(failures.map((e) => e.username)).toContain('khong-co-ai');
 		expect(failures.filter((e) => e.unitId !== null)).toEqual([]);
@@ -141,5 +142,31 @@ describe('security audit log', () => {
 		const ours = await all();
 		expect(ours.some((e) => e.unitId === 'lap-thach' || e.unitId === 'xuan-loi')).toBe(false);
 		expect(ours.some((e) => e.actor?.username === 'hailuu')).toBe(true);
+		expect(ours.filter((e) => e.action === 'auth.login_failed' && e.unitId === null).map((e) => e.username)).toContain('khong-co-ai');
+	});
+
+	it('a commune’s administrator sees its commune’s events only: no failed sign-in that names nobody', async () => {
+		await running.app.db.user.create({
+			data: { username: 'quantri.dongthinh', displayName: 'Quản trị xã Đồng Thịnh', role: 'admin', unitId: 'dong-thinh', passwordHash: await hashPassword('mat-khau-dong-thinh') },
+		});
+		const signedIn = await running.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'quantri.dongthinh', password: 'mat-khau-dong-thinh' }, remoteAddress: '10.20.32.1' });
+		expect(signedIn.statusCode).toBe(200);
+		const headers = { cookie: `giaoban_session=${signedIn.cookies.find((c) => c.name === 'giaoban_session')!.value}` };
+		for (const username of ['dongthinh', 'ai-do-go-nham']) {
+			const failed = await running.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: 'sai-mat-khau' }, remoteAddress: '10.20.32.2' });
+			expect(failed.statusCode).toBe(401);
+		}
+
+		const theirs = await all(headers);
+		expect(theirs.map((e) => [e.action, e.unitId, e.username || e.actor?.username])).toEqual([
+			['auth.login_failed', 'dong-thinh', 'dongthinh'],
+			['auth.login', 'dong-thinh', 'quantri.dongthinh'],
+		]);
+		// The district above, a root unit, sees both failures, the one that names nobody included.
+		const district = (await all()).filter((e) => e.action === 'auth.login_failed' && e.address === '10.20.32.2');
+		expect(district.map((e) => [e.unitId, e.username])).toEqual([
+			[null, 'ai-do-go-nham'],
+			['dong-thinh', 'dongthinh'],
+		]);
 	});
 });

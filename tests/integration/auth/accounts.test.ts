@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessEvents } from '../../../server/src/domain/access-events.ts';
 import { hashPassword } from '../../../server/src/features/accounts/password.ts';
-import { hashToken } from '../../../server/src/features/auth/auth.service.ts';
+import { hashToken } from '../../../server/src/lib/secrets.ts';
 import { login, type Signed } from '../../helpers/accounts.ts';
 import { conferenceFixture, type Ack } from '../../helpers/conference-fixture.ts';
 import { ask, startApp, type RunningApp, type TestClient } from '../../helpers/start-app.ts';
@@ -128,7 +128,7 @@ describe('password change and disabling accounts', () => {
 		// Another district with its own administrator: neither sees the other's accounts.
 		await running.app.db.unit.create({ data: { id: 'lap-thach', kind: 'district', name: 'Huyện Lập Thạch', authority: 'UBND HUYỆN LẬP THẠCH' } });
 		const other = await running.app.db.user.create({
-			data: { username: 'admin-lt', displayName: 'Quản trị Lập Thạch', role: 'district_admin', unitId: 'lap-thach', passwordHash: await hashPassword('mat-khau-lap-thach') },
+			data: { username: 'admin-lt', displayName: 'Quản trị Lập Thạch', role: 'admin', unitId: 'lap-thach', passwordHash: await hashPassword('mat-khau-lap-thach') },
 		});
 		const otherLogin = await signIn('admin-lt', 'mat-khau-lap-thach');
 		const otherCookie = `giaoban_session=${otherLogin.cookies.find((c) => c.name === 'giaoban_session')!.value}`;

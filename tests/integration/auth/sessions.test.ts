@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessEvents } from '../../../server/src/domain/access-events.ts';
-import { hashToken } from '../../../server/src/features/auth/auth.service.ts';
+import { hashToken } from '../../../server/src/lib/secrets.ts';
 import { login, type Signed } from '../../helpers/accounts.ts';
 import { conferenceFixture, type Ack } from '../../helpers/conference-fixture.ts';
 import { ask, startApp, type RunningApp, type TestClient } from '../../helpers/start-app.ts';

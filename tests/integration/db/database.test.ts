@@ -73,16 +73,16 @@ describe('database', () => {
 		const file = join(running.dataDir, 'demo-accounts.txt');
 		expect(statSync(file).mode & 0o777).toBe(0o600);
 		expect(readFileSync(file, 'utf8')).toMatch(/chutri\s+\S{12}\s+chair\s+Huyện Sông Lô/);
-		const district = await running.app.inject('/api/district');
+		const district = await running.app.inject('/api/host-unit');
 		expect(district.statusCode).toBe(200);
 		expect(district.json()).toMatchObject({ authority: 'UBND HUYỆN SÔNG LÔ', name: 'Huyện Sông Lô' });
-		expect(district.json<{ communes: unknown[] }>().communes).toHaveLength(17);
+		expect(district.json<{ members: unknown[] }>().members).toHaveLength(17);
 	});
 
 	it('answers 404 with a code when no district exists', async () => {
 		running = await startApp();
-		const response = await running.app.inject('/api/district');
+		const response = await running.app.inject('/api/host-unit');
 		expect(response.statusCode).toBe(404);
-		expect(response.json()).toEqual({ code: 'not_found', message: 'No district is set up yet' });
+		expect(response.json()).toEqual({ code: 'not_found', message: 'No host unit is set up yet' });
 	});
 });

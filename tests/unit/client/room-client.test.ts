@@ -264,7 +264,7 @@ describe('RoomClient rejoins that fail', () => {
 
 	it.each([
 		['invalid_state', 'The meeting is ended'],
-		['forbidden', 'This join link is not valid (expired, replaced or revoked); ask the district for a new one'],
+		['forbidden', 'This join link is not valid (expired, replaced or revoked); ask the host unit for a new one'],
 		['not_found', 'No meeting meeting-1'],
 		['unauthorized', 'Sign in first'],
 	] as const)('closes with reason error when the server refuses the rejoin (%s)', async (code, message) => {

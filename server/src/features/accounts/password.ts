@@ -1,4 +1,4 @@
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, randomInt, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 // scrypt with N=2^15, r=8: about 100 ms and 32 MiB per hash here, OWASP's minimum for scrypt.
 const PARAMS = { N: 32768, r: 8, p: 1 } as const;
@@ -32,9 +32,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
 	return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-/** A password a person can type from a printed sheet: no look-alike characters. */
+/** Length of the passwords the server makes up (new accounts, resets): about 81 bits from this alphabet. */
+export const TEMPORARY_PASSWORD_LENGTH = 14;
+
+/** A password a person can type from a printed sheet: no look-alike characters, uniformly random. */
 export function generatePassword(length = 12): string {
 	const alphabet = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-	const bytes = randomBytes(length);
-	return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
+	// randomInt, not a byte modulo the alphabet's 56 letters: that would favour the first 32.
+	return Array.from({ length }, () => alphabet[randomInt(alphabet.length)]).join('');
 }

@@ -1,5 +1,6 @@
 import type { AuditEntry } from '#shared/api/audit.ts';
 import type { Database } from '../../db/open-database.ts';
+import { subtree } from '../../domain/unit-tree.ts';
 
 export type AuditRecord = {
 	action: string;
@@ -16,8 +17,8 @@ export type AuditPosition = { at: Date; id: string };
 export type AuditListQuery = {
 	/** Events whose actor's unit is one of these. */
 	unitIds: string[];
-	/** Also events without a unit of this action (failed sign-ins: nobody to attribute them to). */
-	unattributedAction: string;
+	/** Also events without a unit of this action (failed sign-ins: nobody to attribute them to); null: none of those. */
+	unattributedAction: string | null;
 	from: Date | null;
 	to: Date | null;
 	after: AuditPosition | null;
@@ -31,10 +32,13 @@ export function createAuditRepository(db: Database) {
 			await db.auditEvent.create({ data: record, select: { id: true } });
 		},
 
-		/** The unit and the units directly below it: a district and its communes and towns. */
-		async unitAndChildren(unitId: string): Promise<string[]> {
-			const children = await db.unit.findMany({ where: { parentId: unitId }, select: { id: true } });
-			return [unitId, ...children.map((unit) => unit.id)];
+		/**
+		 * The unit and every unit below it, at any depth (a province, its communes, and so on), and
+		 * whether the unit is a root (nobody above it: the host unit set up first).
+		 */
+		async scopeOf(unitId: string): Promise<{ unitIds: string[]; root: boolean }> {
+			const tree = await db.unit.findMany({ select: { id: true, parentId: true } });
+			return { unitIds: [...subtree(tree, unitId)], root: tree.some((unit) => unit.id === unitId && unit.parentId === null) };
 		},
 
 		/** Newest first; ties on the timestamp are ordered by id, so pages neither skip nor repeat. */
@@ -42,7 +46,9 @@ export function createAuditRepository(db: Database) {
 			const rows = await db.auditEvent.findMany({
 				where: {
 					AND: [
-						{ OR: [{ unitId: { in: query.unitIds } }, { unitId: null, action: query.unattributedAction }] },
+						query.unattributedAction === null
+							? { unitId: { in: query.unitIds } }
+							: { OR: [{ unitId: { in: query.unitIds } }, { unitId: null, action: query.unattributedAction }] },
 						query.from ? { at: { gte: query.from } } : {},
 						query.to ? { at: { lt: query.to } } : {},
 						query.after ? { OR: [{ at: { lt: query.after.at } }, { at: query.after.at, id: { lt: query.after.id } }] } : {},

@@ -44,12 +44,14 @@ export function createAuditService(repository: AuditRepository) {
 		},
 
 		/**
-		 * A district administrator's view: what the people of the district and its communes did,
-		 * and every failed sign-in (typed usernames belong to no unit).
+		 * An administrator's view: what the people of its unit and every unit below did. Failed
+		 * sign-ins with a username that is nobody's account belong to no unit: only an administrator
+		 * of a root unit sees them (typed passwords and addresses of the whole province are not a
+		 * commune's business).
 		 */
 		async list(viewer: User, query: AuditQuery): Promise<AuditPage> {
-			if (viewer.role !== 'district_admin') {
-				throw new ForbiddenError('Only a district administrator reads the audit log');
+			if (viewer.role !== 'admin') {
+				throw new ForbiddenError('Only an administrator reads the audit log');
 			}
 			const from = query.from ? new Date(query.from) : null;
 			const to = query.to ? new Date(query.to) : null;
@@ -58,9 +60,10 @@ export function createAuditService(repository: AuditRepository) {
 			}
 			const limit = query.limit ?? 50;
 			// One more than asked tells whether another page follows.
+			const scope = await repository.scopeOf(viewer.unit.id);
 			const rows = await repository.list({
-				unitIds: await repository.unitAndChildren(viewer.unit.id),
-				unattributedAction: 'auth.login_failed',
+				unitIds: scope.unitIds,
+				unattributedAction: scope.root ? 'auth.login_failed' : null,
 				from,
 				to,
 				after: query.cursor ? decodeCursor(query.cursor) : null,

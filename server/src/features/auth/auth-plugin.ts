@@ -2,13 +2,14 @@ import fastifyCookie from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { User } from '#shared/api/auth.ts';
-import type { HandshakeAuth } from '#shared/protocol/index.ts';
+import type { ErrorCode, ErrorReason, HandshakeAuth } from '#shared/protocol/index.ts';
 import { settleSocket } from '../../lib/define-handler.ts';
 import { allowedOrigin } from '../../lib/origin-check.ts';
 import { ForbiddenError, UnauthorizedError } from '../../lib/errors.ts';
+import { sameSecret } from '../../lib/secrets.ts';
 import type { AppSocket } from '../../plugins/app/socket-io.ts';
 import { createUsersRepository } from '../accounts/users.repository.ts';
-import { createAuthService, sameSecret, type AuthService } from './auth.service.ts';
+import { createAuthService, type AuthService } from './auth.service.ts';
 import { SESSION_COOKIE } from './session-cookie.ts';
 import { createSessionsRepository, type SessionRecord } from './sessions.repository.ts';
 
@@ -22,28 +23,50 @@ declare module 'fastify' {
 }
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-/** The one write allowed without a CSRF token: signing in creates the session the token belongs to. */
+/** Signing in needs no CSRF token: it creates the session the token belongs to. */
 export const LOGIN_ROUTE = '/api/auth/login';
+/**
+ * Writes that never act with the session a cookie may name, so need no CSRF token: signing in, and
+ * using a password reset link (its credential is the token in the path; someone else may be signed
+ * in on that browser). The origin check still applies to them.
+ */
+const SESSIONLESS_WRITES = new Set([LOGIN_ROUTE, '/api/password-reset/:token']);
 
 /** How long a socket's "session still valid" answer is reused: a burst of requests costs one lookup. */
 const SESSION_CHECK_REUSE_MS = 1000;
 /** How often sessions past their expiry are deleted and their sockets disconnected. */
 const EXPIRY_SWEEP_MS = 60_000;
 
-/** The signed-in user of a request, or 401. */
-export function userOf(request: FastifyRequest): User {
-	if (!request.session) {
+/**
+ * What a session with a temporary password may do: read itself, sign out, choose a new password.
+ * Keyed by method and route pattern (as the router matched it, not the raw URL).
+ */
+const WHILE_PASSWORD_CHANGE_REQUIRED = new Set(['GET /api/auth/session', 'POST /api/auth/logout', 'POST /api/auth/password']);
+
+/**
+ * The session of a request, or 401; 403 (password_change_required) while its user must replace a
+ * temporary password, on every route but the three above. Every route that needs a session reads
+ * it through here (or userOf), so none can forget the check; a public route with a cookie stays public.
+ */
+export function sessionOf(request: FastifyRequest): SessionRecord {
+	const session = request.session;
+	if (!session) {
 		throw new UnauthorizedError();
 	}
-	return request.session.user;
+	if (session.mustChangePassword && !WHILE_PASSWORD_CHANGE_REQUIRED.has(`${request.method} ${request.routeOptions.url ?? ''}`)) {
+		throw new ForbiddenError('Choose a new password first (POST /api/auth/password)', { reason: 'password_change_required' });
+	}
+	return session;
 }
 
-/** The session of a request, or 401. */
-export function sessionOf(request: FastifyRequest): SessionRecord {
-	if (!request.session) {
-		throw new UnauthorizedError();
-	}
-	return request.session;
+/** The signed-in user of a request, or 401 (403 while a password change is required: sessionOf). */
+export function userOf(request: FastifyRequest): User {
+	return sessionOf(request).user;
+}
+
+/** A refused socket.io handshake: the client's connect_error carries `data` as the error's code and reason. */
+function handshakeError(message: string, data: { code: ErrorCode; reason?: ErrorReason }): Error & { data: typeof data } {
+	return Object.assign(new Error(message), { data });
 }
 
 /**
@@ -78,7 +101,7 @@ export default fp(
 			request.session = await auth.resolve(request.cookies[SESSION_COOKIE]);
 			// Every write the cookie would authorise, whatever its path (and whether or not a route
 			// matched): only a token read by a page of ours proves the request comes from one.
-			if (request.session && unsafe && route !== LOGIN_ROUTE) {
+			if (request.session && unsafe && !SESSIONLESS_WRITES.has(route ?? '')) {
 				const header = request.headers['x-csrf-token'];
 				if (typeof header !== 'string' || !sameSecret(header, request.session.csrfToken)) {
 					throw new ForbiddenError('Missing or wrong CSRF token (x-csrf-token header)');
@@ -96,6 +119,11 @@ export default fp(
 			auth.resolve(token).then(
 				(session) => {
 					if (session && typeof csrfToken === 'string' && sameSecret(csrfToken, session.csrfToken)) {
+						if (session.mustChangePassword) {
+							// Not anonymous either: the page that sent the token is the signed-in one, and must ask for the new password.
+							next(handshakeError('Choose a new password first', { code: 'forbidden', reason: 'password_change_required' }));
+							return;
+						}
 						socket.data.user = session.user;
 						socket.data.sessionId = session.id;
 						socket.data.sessionCheck = sessionCheck(session.id);

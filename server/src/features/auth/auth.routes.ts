@@ -26,25 +26,25 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 			} catch (error) {
 				if (error instanceof UnauthorizedError) {
 					request.log.warn({ username }, 'login failed');
-					// Shown to the administrators of the account's unit (and its parent); a username
-					// that names no account is shown to every administrator.
+					// Shown to the administrators of the account's unit and of every unit above it; a
+					// username that names no account only to the administrators of a root unit.
 					const unitId = await fastify.auth.unitOfUsername(username);
 					await fastify.audit.record('auth.login_failed', { username, address: request.ip, ...(unitId ? { unitId } : {}) });
 				}
 				throw error;
 			}
-			const { token, csrfToken, user } = result;
+			const { token, csrfToken, user, mustChangePassword } = result;
 			await fastify.audit.record('auth.login', { actorId: user.id, unitId: user.unit.id, address: request.ip });
 			setSessionCookie(request, reply, token);
 			request.log.info({ userId: user.id, username: user.username }, 'login succeeded');
-			return { user, csrfToken };
+			return { user, csrfToken, mustChangePassword };
 		}
 	);
 
 	fastify.get(
 		'/api/auth/session',
 		{ schema: { tags: ['auth'], summary: 'The signed-in user and the CSRF token for writes', response: { 200: Session, 401: ApiError } } },
-		async (request) => ({ user: userOf(request), csrfToken: request.session?.csrfToken ?? '' })
+		async (request) => ({ user: userOf(request), csrfToken: request.session?.csrfToken ?? '', mustChangePassword: request.session?.mustChangePassword ?? false })
 	);
 
 	fastify.post(
@@ -66,7 +66,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 		{
 			schema: {
 				tags: ['auth'],
-				summary: 'Change the password (the current one is required); every other session of the user ends',
+				summary: 'Change the password (the current one is required; the new one passes the password policy); every other session of the user ends and a temporary password’s mustChangePassword is cleared',
 				body: PasswordChangeInput,
 				response: { 204: Type.Null(), 400: ApiError, 401: ApiError, 403: ApiError, 429: ApiError },
 			},

@@ -1,8 +1,9 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { User } from '#shared/api/auth.ts';
 import type { AccessEventBus, AccessEvents } from '../../domain/access-events.ts';
 import { ForbiddenError, InvalidPayloadError, UnauthorizedError } from '../../lib/errors.ts';
+import { hashToken, newToken } from '../../lib/secrets.ts';
 import { hashPassword, verifyPassword } from '../accounts/password.ts';
+import { checkPasswordPolicy } from '../accounts/password-policy.ts';
 import type { UsersRepository } from '../accounts/users.repository.ts';
 import type { SessionRecord, SessionsRepository } from './sessions.repository.ts';
 
@@ -12,21 +13,7 @@ export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 // Used when the user does not exist, so that a wrong username costs the same time as a wrong password.
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-export function hashToken(token: string): string {
-	return createHash('sha256').update(token).digest('hex');
-}
-
-export function newToken(): string {
-	return randomBytes(32).toString('base64url');
-}
-
-export function sameSecret(a: string, b: string): boolean {
-	const ba = Buffer.from(a);
-	const bb = Buffer.from(b);
-	return ba.length === bb.length && timingSafeEqual(ba, bb);
-}
-
-type EndReason = AccessEvents['sessions:ended']['reason'];
+export type EndReason = AccessEvents['sessions:ended']['reason'];
 
 export type AuthServiceDeps = {
 	users: UsersRepository;
@@ -56,24 +43,34 @@ export function createAuthService({ users, sessions, events, now = () => new Dat
 		return session;
 	};
 
+	/** A new session of the user; the raw token goes only into the cookie. */
+	const open = async (userId: string): Promise<{ token: string; csrfToken: string }> => {
+		const token = newToken();
+		const csrfToken = newToken();
+		await sessions.create({ id: hashToken(token), userId, csrfToken, expiresAt: new Date(now().getTime() + SESSION_TTL_MS) });
+		return { token, csrfToken };
+	};
+
 	return {
-		/** Checks the password and opens a session; the raw token goes only into the cookie. */
 		/** The unit of the account a typed username names, if any: a failed sign-in is that unit's business. */
 		async unitOfUsername(username: string): Promise<string | null> {
 			return (await users.findForLogin(username.trim().toLowerCase()))?.unit.id ?? null;
 		},
 
-		async login(username: string, password: string): Promise<{ token: string; csrfToken: string; user: User }> {
+		/** Checks the password and opens a session. */
+		async login(username: string, password: string): Promise<{ token: string; csrfToken: string; user: User; mustChangePassword: boolean }> {
 			const found = await users.findForLogin(username.trim().toLowerCase());
 			const valid = await verifyPassword(password, found?.passwordHash ?? DUMMY_HASH);
 			if (!found || !valid || found.disabled) {
 				throw new UnauthorizedError('Wrong username or password', { reason: 'wrong_credentials' });
 			}
-			const token = newToken();
-			const csrfToken = newToken();
-			await sessions.create({ id: hashToken(token), userId: found.id, csrfToken, expiresAt: new Date(now().getTime() + SESSION_TTL_MS) });
-			const { passwordHash: _hash, disabled: _disabled, ...user } = found;
-			return { token, csrfToken, user };
+			const { passwordHash: _hash, disabled: _disabled, mustChangePassword, ...user } = found;
+			return { ...(await open(user.id)), user, mustChangePassword };
+		},
+
+		/** Signs in a user the caller has just authenticated otherwise (the first-run setup's administrator). */
+		async openSession(userId: string): Promise<{ token: string; csrfToken: string }> {
+			return open(userId);
 		},
 
 		/** The active session behind a cookie token. */
@@ -94,9 +91,9 @@ export function createAuthService({ users, sessions, events, now = () => new Dat
 		},
 
 		/**
-		 * Replaces the password after checking the current one, and ends every other session of the
-		 * user: whoever learnt the old password is signed out, the browser that changed it is not.
-		 * Returns how many sessions ended.
+		 * Replaces the password after checking the current one and the policy, and ends every other
+		 * session of the user: whoever learnt the old password is signed out, the browser that
+		 * changed it is not. Clears mustChangePassword. Returns how many sessions ended.
 		 */
 		async changePassword(session: SessionRecord, currentPassword: string, newPassword: string): Promise<number> {
 			// Compared as scrypt sees them (NFC), so that a differently composed "new" password is refused too.
@@ -108,13 +105,15 @@ export function createAuthService({ users, sessions, events, now = () => new Dat
 				// Not 401: the session stands, only the password typed is wrong.
 				throw new ForbiddenError('The current password is wrong', { reason: 'wrong_password', field: 'currentPassword' });
 			}
-			await users.setPasswordHash(session.user.id, await hashPassword(newPassword));
+			await checkPasswordPolicy(newPassword, { username: session.user.username, field: 'newPassword' });
+			// Chosen by its user: a temporary password's "change it first" is satisfied.
+			await users.setPassword(session.user.id, await hashPassword(newPassword), false);
 			const others = await sessions.deleteOthersOf(session.user.id, session.id);
 			await ended(session.user.id, others, 'password-changed');
 			return others.length;
 		},
 
-		/** Ends every session of a user (account disabled); returns how many there were. */
+		/** Ends every session of a user (account disabled or changed, password reset); returns how many there were. */
 		async endSessionsOf(userId: string, reason: EndReason): Promise<number> {
 			const ids = await sessions.deleteAllOf(userId);
 			await ended(userId, ids, reason);

@@ -2,7 +2,8 @@ import type { User } from '#shared/api/auth.ts';
 import type { Database } from '../../db/open-database.ts';
 import { userSelect } from '../accounts/users.repository.ts';
 
-export type SessionRecord = { id: string; csrfToken: string; expiresAt: Date; user: User };
+/** `mustChangePassword`: the user signed in with a temporary password and may only change it. */
+export type SessionRecord = { id: string; csrfToken: string; expiresAt: Date; user: User; mustChangePassword: boolean };
 
 export function createSessionsRepository(db: Database) {
 	/** Deletes the sessions `where` selects and returns their ids, in one transaction. */
@@ -20,13 +21,13 @@ export function createSessionsRepository(db: Database) {
 		async findActive(id: string, now: Date): Promise<SessionRecord | null> {
 			const session = await db.session.findUnique({
 				where: { id },
-				select: { id: true, csrfToken: true, expiresAt: true, user: { select: { ...userSelect, disabled: true } } },
+				select: { id: true, csrfToken: true, expiresAt: true, user: { select: { ...userSelect, disabled: true, mustChangePassword: true } } },
 			});
 			if (!session || session.expiresAt <= now || session.user.disabled) {
 				return null;
 			}
-			const { disabled: _disabled, ...user } = session.user;
-			return { id: session.id, csrfToken: session.csrfToken, expiresAt: session.expiresAt, user };
+			const { disabled: _disabled, mustChangePassword, ...user } = session.user;
+			return { id: session.id, csrfToken: session.csrfToken, expiresAt: session.expiresAt, user, mustChangePassword };
 		},
 		async extend(id: string, expiresAt: Date, now: Date): Promise<void> {
 			await db.session.updateMany({ where: { id }, data: { expiresAt, lastSeenAt: now } });

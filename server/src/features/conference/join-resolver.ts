@@ -1,6 +1,6 @@
 import { ForbiddenError, InvalidPayloadError, NotFoundError, UnauthorizedError } from '../../lib/errors.ts';
 import type { User } from '#shared/api/auth.ts';
-import { canJoin } from '../meetings/meeting-policy.ts';
+import { canJoin, canModerate } from '../meetings/meeting-policy.ts';
 import type { MeetingsRepository } from '../meetings/meetings.repository.ts';
 import { assertJoinable, validInvitation } from '../meetings/join-link-rules.ts';
 import { accessOf } from '../meetings/meetings.service.ts';
@@ -65,7 +65,7 @@ export async function resolveJoin(
 			userId: user.id,
 			displayName: user.displayName,
 			host: user.unit.id === access.hostUnitId,
-			chair: user.id === access.chairId,
+			chair: canModerate(user, access),
 		},
 	};
 }

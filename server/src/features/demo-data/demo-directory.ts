@@ -38,7 +38,7 @@ export const demoUnits: DemoUnit[] = [
 ];
 
 export const demoAccounts: DemoAccount[] = [
-	{ username: 'admin', displayName: 'Quản trị huyện', role: 'district_admin', unitId: DISTRICT_ID },
+	{ username: 'admin', displayName: 'Quản trị huyện', role: 'admin', unitId: DISTRICT_ID },
 	{ username: 'chutri', displayName: 'Chủ trì (Chủ tịch UBND huyện)', role: 'chair', unitId: DISTRICT_ID },
 	{ username: 'thuky', displayName: 'Thư ký Văn phòng HĐND-UBND', role: 'secretary', unitId: DISTRICT_ID },
 	...COMMUNES.map(([id, , name]) => ({

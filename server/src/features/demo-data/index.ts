@@ -3,7 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { createDemoDataRepository } from './demo-data.repository.ts';
 import { formatAccounts, saveAccounts, seedDemoData } from './seed-demo-data.ts';
 
-const demoData: FastifyPluginAsync = async (fastify) => {
+/** `print`: where the accounts are shown for the operator (buildApp's print, stdout by default). */
+const demoData: FastifyPluginAsync<{ print: (text: string) => void }> = async (fastify, { print }) => {
 	if (!fastify.config.demoData) {
 		return;
 	}
@@ -13,7 +14,7 @@ const demoData: FastifyPluginAsync = async (fastify) => {
 	}
 	const file = join(dirname(fastify.config.databaseFile), 'demo-accounts.txt');
 	saveAccounts(file, accounts);
-	process.stdout.write(`\n${formatAccounts(accounts)}  saved to ${file}\n\n`);
+	print(`\n${formatAccounts(accounts)}  saved to ${file}\n\n`);
 	fastify.log.info({ accounts: accounts.length, file }, 'demo data created');
 };
 

@@ -1,6 +1,7 @@
 import type { JobStatus } from '#shared/api/jobs.ts';
 import type { Database } from '../../db/open-database.ts';
-import { Prisma, type Job as JobRow } from '../../generated/prisma/client.ts';
+import type { Prisma, Job as JobRow } from '../../generated/prisma/client.ts';
+import { isUniqueViolation } from '../../db/unique-violation.ts';
 
 /** A job as the runner and the services see it: payload and result parsed, no Prisma types. */
 export type JobRecord = {
@@ -96,7 +97,7 @@ export function createJobsRepository(db: Database) {
 				return { job: toRecord(row), created: true };
 			} catch (error) {
 				// Another process added the same key between the lookup and the insert.
-				if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+				if (isUniqueViolation(error)) {
 					return { job: toRecord(await db.job.findUniqueOrThrow({ where: { key: input.key } })), created: false };
 				}
 				throw error;

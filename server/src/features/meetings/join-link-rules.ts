@@ -10,7 +10,7 @@ import { hashJoinToken } from './meetings.service.ts';
 export async function validInvitation(repo: MeetingsRepository, token: string, now: Date) {
 	const invitation = await repo.findInvitationByTokenHash(hashJoinToken(token));
 	if (!invitation || invitation.revokedAt || invitation.expiresAt <= now) {
-		throw new ForbiddenError('This join link is not valid (expired, replaced or revoked); ask the district for a new one', { reason: 'link_invalid' });
+		throw new ForbiddenError('This join link is not valid (expired, replaced or revoked); ask the host unit for a new one', { reason: 'link_invalid' });
 	}
 	return invitation;
 }

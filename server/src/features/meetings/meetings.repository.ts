@@ -1,5 +1,6 @@
 import type { MeetingActionCode } from '#shared/api/audit.ts';
 import type { Database } from '../../db/open-database.ts';
+import type { Prisma } from '../../generated/prisma/client.ts';
 
 export type NewMeeting = {
 	title: string;
@@ -58,34 +59,53 @@ export async function insertMeetingAction(db: Pick<Database, 'meetingAction'>, m
 	await db.meetingAction.create({ data: { meetingId, ...entry }, select: { id: true } });
 }
 
+/**
+ * Whether every one of `unitIds` is an active unit directly below `hostUnitId`, read in the writing
+ * transaction: a unit merged or deactivated after the service's check is not invited.
+ */
+async function allInvitable(tx: Prisma.TransactionClient, hostUnitId: string, unitIds: string[]): Promise<boolean> {
+	return (await tx.unit.count({ where: { id: { in: unitIds }, parentId: hostUnitId, active: true } })) === new Set(unitIds).size;
+}
+
+/** Why a write of invitations was refused. */
+export type InvitationRefusal = 'unit_inactive';
+
 export type MeetingRecord = NonNullable<Awaited<ReturnType<ReturnType<typeof createMeetingsRepository>['findDetail']>>>;
 
 export function createMeetingsRepository(db: Database) {
 	return {
-		async create(meeting: NewMeeting): Promise<string> {
+		/** The new meeting's id, or unit_inactive (nothing written) when an invited unit is no longer active. */
+		async create(meeting: NewMeeting): Promise<{ id: string } | InvitationRefusal> {
 			const { agenda, invitations, ...fields } = meeting;
-			const created = await db.meeting.create({
-				data: {
-					...fields,
-					agendaItems: { create: agenda.map((item, position) => ({ ...item, position })) },
-					invitations: { create: invitations },
-				},
-				select: { id: true },
+			return db.$transaction(async (tx) => {
+				if (!(await allInvitable(tx, fields.hostUnitId, invitations.map((i) => i.unitId)))) {
+					return 'unit_inactive';
+				}
+				return tx.meeting.create({
+					data: {
+						...fields,
+						agendaItems: { create: agenda.map((item, position) => ({ ...item, position })) },
+						invitations: { create: invitations },
+					},
+					select: { id: true },
+				});
 			});
-			return created.id;
 		},
 
 		async findDetail(id: string) {
 			return db.meeting.findUnique({ where: { id }, select: detailSelect });
 		},
 
-		/** Meetings a unit hosts or is invited to (not revoked), in a time window. */
-		async listForUnit(unitId: string, from: Date, to: Date) {
+		/**
+		 * Meetings a unit hosts or is invited to (not revoked), in a time window. `unitIds`: the unit
+		 * and the units merged into it, whose history is listed as its own.
+		 */
+		async listForUnit(unitIds: string[], from: Date, to: Date) {
 			return db.meeting.findMany({
 				where: {
 					startsAt: { lt: to },
 					endsAt: { gt: from },
-					OR: [{ hostUnitId: unitId }, { invitations: { some: { unitId, revokedAt: null } } }],
+					OR: [{ hostUnitId: { in: unitIds } }, { invitations: { some: { unitId: { in: unitIds }, revokedAt: null } } }],
 				},
 				select: {
 					id: true,
@@ -106,7 +126,9 @@ export function createMeetingsRepository(db: Database) {
 
 		/**
 		 * Replaces a scheduled or live meeting's details, agenda and invitations, with its action-log
-		 * lines, in one transaction; false (nothing written) if the meeting is no longer open to change.
+		 * lines, in one transaction; 'closed' (nothing written) if the meeting is no longer open to
+		 * change, 'unit_inactive' (nothing written) if a unit of `invitedUnitIds`, every unit invited
+		 * after the change, is no longer active.
 		 * `issued` are fresh links for units invited now or again (a withdrawn unit's row gets the new
 		 * token, so its old link stays dead); the remaining links' expiry follows the new end.
 		 */
@@ -115,21 +137,29 @@ export function createMeetingsRepository(db: Database) {
 			change: {
 				fields: { title: string; description: string; location: string; chairId: string; startsAt: Date; endsAt: Date; recordingEnabled: boolean };
 				agenda: NewMeeting['agenda'];
+				invitedUnitIds: string[];
 				issued: NewMeeting['invitations'];
 				withdrawn: string[];
 				linksExpireAt: Date;
 				actions: MeetingActionRecord[];
 				now: Date;
 			}
-		): Promise<boolean> {
+		): Promise<'stored' | 'closed' | InvitationRefusal> {
 			return db.$transaction(async (tx) => {
+				const meeting = await tx.meeting.findUnique({ where: { id: meetingId }, select: { hostUnitId: true } });
+				if (!meeting) {
+					return 'closed';
+				}
+				if (!(await allInvitable(tx, meeting.hostUnitId, change.invitedUnitIds))) {
+					return 'unit_inactive';
+				}
 				// Recording is set before the start only: a meeting that went live meanwhile keeps its setting.
 				const { count } = await tx.meeting.updateMany({
 					where: { id: meetingId, OR: [{ status: 'scheduled' }, { status: 'live', recordingEnabled: change.fields.recordingEnabled }] },
 					data: change.fields,
 				});
 				if (count === 0) {
-					return false;
+					return 'closed';
 				}
 				await tx.agendaItem.deleteMany({ where: { meetingId } });
 				for (const [position, item] of change.agenda.entries()) {
@@ -148,7 +178,7 @@ export function createMeetingsRepository(db: Database) {
 				for (const entry of change.actions) {
 					await insertMeetingAction(tx, meetingId, entry);
 				}
-				return true;
+				return 'stored';
 			});
 		},
 
@@ -194,8 +224,21 @@ export function createMeetingsRepository(db: Database) {
 			return (await db.user.count({ where: { id: userId, unitId: hostUnitId, role: 'chair', disabled: false } })) === 1;
 		},
 
-		async countChildUnits(parentId: string, unitIds: string[]): Promise<number> {
-			return db.unit.count({ where: { parentId, id: { in: unitIds } } });
+		/** How many of `unitIds` are units directly below `parentId`, and how many of those are active. */
+		async countChildUnits(parentId: string, unitIds: string[]): Promise<{ children: number; active: number }> {
+			const rows = await db.unit.findMany({ where: { parentId, id: { in: unitIds } }, select: { active: true } });
+			return { children: rows.length, active: rows.filter((r) => r.active).length };
+		},
+
+		/** The units merged into `unitId`, directly or through another merged unit (their meetings are its history). */
+		async findMergedUnitIds(unitId: string): Promise<string[]> {
+			const found: string[] = [];
+			for (let level = [unitId]; level.length > 0; ) {
+				const rows = await db.unit.findMany({ where: { mergedIntoId: { in: level } }, select: { id: true } });
+				level = rows.map((r) => r.id).filter((id) => id !== unitId && !found.includes(id));
+				found.push(...level);
+			}
+			return found;
 		},
 	};
 }

@@ -65,7 +65,7 @@ const meetingsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 		{
 			schema: {
 				tags: ['meetings'],
-				summary: 'Schedule a meeting (district administrator); returns one join link per invited unit',
+				summary: 'Schedule a meeting (administrator of the host unit); returns one join link per invited unit',
 				body: MeetingInput,
 				response: { 201: MeetingWithLinks, ...errors },
 			},

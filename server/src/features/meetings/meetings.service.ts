@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { MeetingActionCode } from '#shared/api/audit.ts';
 import type { User } from '#shared/api/auth.ts';
+import { isHostKind } from '#shared/api/units.ts';
 import type {
 	AttendanceEntry,
 	JoinLink,
@@ -111,7 +112,7 @@ export function createMeetingsService(repo: MeetingsRepository, options: Meeting
 
 	async function loadVisible(user: User, id: string): Promise<MeetingRecord> {
 		const meeting = await load(id);
-		if (!canView(user, accessOf(meeting))) {
+		if (!canView(user, accessOf(meeting), await repo.findMergedUnitIds(user.unit.id))) {
 			// Same answer as a missing meeting: a commune learns nothing about meetings it is not in.
 			throw new NotFoundError(`No meeting ${id}`);
 		}
@@ -150,10 +151,18 @@ export function createMeetingsService(repo: MeetingsRepository, options: Meeting
 			// No reason: the form offers only the unit's chairs; one disabled meanwhile is a reload away.
 			throw new InvalidPayloadError('chairId must be a chair of the host unit', { field: 'chairId' });
 		}
-		if ((await repo.countChildUnits(user.unit.id, input.invitedUnitIds)) !== input.invitedUnitIds.length) {
-			throw new InvalidPayloadError('invitedUnitIds must be communes or towns of the host district', { field: 'invitedUnitIds' });
+		const invited = await repo.countChildUnits(user.unit.id, input.invitedUnitIds);
+		if (invited.children !== input.invitedUnitIds.length) {
+			throw new InvalidPayloadError('invitedUnitIds must be member units of the host unit', { field: 'invitedUnitIds' });
+		}
+		if (invited.active !== input.invitedUnitIds.length) {
+			throw inactiveInvited();
 		}
 		return { startsAt, endsAt };
+	}
+
+	function inactiveInvited(): InvalidPayloadError {
+		return new InvalidPayloadError('invitedUnitIds names an inactive unit', { reason: 'unit_inactive', field: 'invitedUnitIds' });
 	}
 
 	function newInvitation(unitId: string, endsAt: Date) {
@@ -202,7 +211,7 @@ export function createMeetingsService(repo: MeetingsRepository, options: Meeting
 		logAction,
 
 		async list(user: User, from: Date, to: Date): Promise<MeetingSummary[]> {
-			const meetings = await repo.listForUnit(user.unit.id, from, to);
+			const meetings = await repo.listForUnit([user.unit.id, ...(await repo.findMergedUnitIds(user.unit.id))], from, to);
 			return meetings.map((m) => ({
 				id: m.id,
 				title: m.title,
@@ -220,13 +229,14 @@ export function createMeetingsService(repo: MeetingsRepository, options: Meeting
 		},
 
 		async create(user: User, raw: MeetingInput): Promise<MeetingWithLinks> {
-			if (!canSchedule(user, user.unit.id) || user.unit.kind !== 'district') {
-				throw new ForbiddenError('Only a district administrator schedules meetings');
+			// Any host level schedules (a province since July 2025, a district before); a member unit does not.
+			if (!canSchedule(user, user.unit.id) || !isHostKind(user.unit.kind)) {
+				throw new ForbiddenError('Only an administrator of a host unit schedules meetings');
 			}
 			const input = normalised(raw);
 			const { startsAt, endsAt } = await validate(user, input);
 			const invites = input.invitedUnitIds.map((unitId) => newInvitation(unitId, endsAt));
-			const id = await repo.create({
+			const created = await repo.create({
 				title: input.title,
 				description: input.description,
 				location: input.location,
@@ -239,6 +249,11 @@ export function createMeetingsService(repo: MeetingsRepository, options: Meeting
 				agenda: input.agenda,
 				invitations: invites.map((i) => i.invitation),
 			});
+			// Checked again in the write: a unit merged or deactivated since validate() is not invited.
+			if (created === 'unit_inactive') {
+				throw inactiveInvited();
+			}
+			const { id } = created;
 			const meeting = await load(id);
 			await logAction(id, user.id, 'meeting.created');
 			return { meeting: toDetail(meeting, user), joinLinks: linksOf(meeting, invites) };
@@ -278,13 +293,17 @@ export function createMeetingsService(repo: MeetingsRepository, options: Meeting
 			const stored = await repo.replaceMeeting(id, {
 				fields: { title: input.title, description: input.description, location: input.location, chairId: input.chairId, startsAt, endsAt, recordingEnabled },
 				agenda: input.agenda,
+				invitedUnitIds: input.invitedUnitIds,
 				issued: issued.map((i) => i.invitation),
 				withdrawn,
 				linksExpireAt: new Date(endsAt.getTime() + LINK_GRACE_MS),
 				actions: actionLog,
 				now: at,
 			});
-			if (!stored) {
+			if (stored === 'unit_inactive') {
+				throw inactiveInvited();
+			}
+			if (stored === 'closed') {
 				throw new InvalidStateError('The meeting ended or was cancelled meanwhile');
 			}
 			for (const unitId of withdrawn) {
@@ -358,7 +377,7 @@ export function createMeetingsService(repo: MeetingsRepository, options: Meeting
 		},
 
 		async unitIcs(user: User, from: Date, to: Date): Promise<string> {
-			const meetings = await repo.listForUnit(user.unit.id, from, to);
+			const meetings = await repo.listForUnit([user.unit.id, ...(await repo.findMergedUnitIds(user.unit.id))], from, to);
 			const events = meetings.map((m) => icsEvent(m));
 			return toIcs(`GiaoBan – ${user.unit.name}`, events);
 		},

@@ -3,9 +3,10 @@ import type { Database } from '../../db/open-database.ts';
 export type NewSegment = { runId: string; meetingId: string; unitId: string; sequence: number; fileName: string; startMs: number; endMs: number; sizeBytes: number; sha256: string };
 
 /** A meeting's runs (one unit's, or all) with their segments in order and the unit's name. */
-function runsOf(db: Database, meetingId: string, unitId: string | null) {
+/** `unitIds` null: every site's. */
+function runsOf(db: Database, meetingId: string, unitIds: string[] | null) {
 	return db.recordingRun.findMany({
-		where: { meetingId, ...(unitId ? { unitId } : {}) },
+		where: { meetingId, ...(unitIds ? { unitId: { in: unitIds } } : {}) },
 		orderBy: [{ unitId: 'asc' }, { startMs: 'asc' }],
 		select: {
 			id: true,
@@ -62,8 +63,8 @@ export function createRecordingRepository(db: Database) {
 			return db.recordingRun.findMany({ where: { endMs: null }, select: { id: true, meetingId: true, unitId: true, hasAudio: true, startMs: true, segments: { select: { sequence: true, endMs: true } } } });
 		},
 
-		async listForMeeting(meetingId: string, unitId: string | null = null) {
-			return runsOf(db, meetingId, unitId);
+		async listForMeeting(meetingId: string, unitIds: string[] | null = null) {
+			return runsOf(db, meetingId, unitIds);
 		},
 	};
 }
@@ -98,9 +99,10 @@ export function createMediaRepository(db: Database) {
 			return runsOf(db, meetingId, null);
 		},
 
-		async mediaFiles(meetingId: string, unitId: string | null = null): Promise<MediaFileRow[]> {
+		/** `unitIds` null: every file, also those of no one site (mixed audio, the video). */
+		async mediaFiles(meetingId: string, unitIds: string[] | null = null): Promise<MediaFileRow[]> {
 			return db.mediaFile.findMany({
-				where: { meetingId, ...(unitId ? { unitId } : {}) },
+				where: { meetingId, ...(unitIds ? { unitId: { in: unitIds } } : {}) },
 				orderBy: [{ kind: 'asc' }, { createdAt: 'asc' }],
 			});
 		},

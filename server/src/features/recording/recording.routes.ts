@@ -57,7 +57,7 @@ const recordingRoutes: FastifyPluginAsyncTypebox<RecordingRoutesOptions> = async
 		async (request) => {
 			const { meeting, scope, canCorrect, canManage: manage } = await meetingMediaAccess(fastify, request, request.params.id);
 			const state = await options.media.meeting(meeting.id);
-			const runs = await options.recordings.listForMeeting(meeting.id, scope.unitId);
+			const runs = await options.recordings.listForMeeting(meeting.id, scope.unitIds);
 			const sites = new Map<string, MeetingRecordings['sites'][number]>();
 			for (const run of runs) {
 				let site = sites.get(run.unitId);
@@ -79,7 +79,7 @@ const recordingRoutes: FastifyPluginAsyncTypebox<RecordingRoutesOptions> = async
 				});
 			}
 			// Mixed audio and the MP4 carry every site: only for those who see every site.
-			const media = (await options.media.mediaFiles(meeting.id, scope.unitId)).filter((m) => scope.unitId === null || m.kind === 'site-audio');
+			const media = (await options.media.mediaFiles(meeting.id, scope.unitIds)).filter((m) => scope.unitIds === null || m.kind === 'site-audio');
 			return {
 				enabled: state?.recordingEnabled ?? false,
 				paused: state?.recordingPaused ?? false,
@@ -98,7 +98,7 @@ const recordingRoutes: FastifyPluginAsyncTypebox<RecordingRoutesOptions> = async
 		async (request, reply) => {
 			const { meeting, scope } = await meetingMediaAccess(fastify, request, request.params.id);
 			const row = await options.media.mediaFile(meeting.id, request.params.mediaId);
-			if (!row || (scope.unitId !== null && (row.kind !== 'site-audio' || row.unitId !== scope.unitId))) {
+			if (!row || (scope.unitIds !== null && (row.kind !== 'site-audio' || row.unitId === null || !scope.unitIds.includes(row.unitId)))) {
 				throw new NotFoundError('No such recording');
 			}
 			const size = await options.store.size(meeting.id, row.fileName);

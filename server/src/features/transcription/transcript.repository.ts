@@ -69,9 +69,10 @@ export function createTranscriptRepository(db: Database) {
 			});
 		},
 
-		async list(meetingId: string, unitId: string | null) {
+		/** `unitIds` null: every site's lines. */
+		async list(meetingId: string, unitIds: string[] | null) {
 			return db.transcriptSegment.findMany({
-				where: { meetingId, machineText: { not: '' }, ...(unitId ? { unitId } : {}) },
+				where: { meetingId, machineText: { not: '' }, ...(unitIds ? { unitId: { in: unitIds } } : {}) },
 				orderBy: [{ startMs: 'asc' }, { unitId: 'asc' }, { position: 'asc' }],
 				select: {
 					id: true,

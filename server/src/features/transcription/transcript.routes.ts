@@ -48,7 +48,7 @@ const transcriptRoutes: FastifyPluginAsyncTypebox<{ repo: TranscriptRepository; 
 			const { meeting, scope } = await meetingMediaAccess(fastify, request, request.params.id);
 			// What people said: kept out of shared caches and the browser's disk cache.
 			reply.header('cache-control', 'private, no-store');
-			const segments = (await repo.list(meeting.id, scope.unitId)).map(view);
+			const segments = (await repo.list(meeting.id, scope.unitIds)).map(view);
 			const format = request.query.format;
 			const day = (meeting.startedAt ?? meeting.startsAt).slice(0, 10);
 			if (format === 'vtt' || format === 'srt') {
@@ -68,7 +68,7 @@ const transcriptRoutes: FastifyPluginAsyncTypebox<{ repo: TranscriptRepository; 
 				segments,
 				pending,
 				// Failure text names server paths and programs: the host unit only.
-				problem: failed && scope.unitId === null ? failed.error : '',
+				problem: failed && scope.unitIds === null ? failed.error : '',
 			};
 			if (format === 'json') {
 				reply.header('content-disposition', `attachment; filename="giaoban-${day}-loi-thoai.json"`);

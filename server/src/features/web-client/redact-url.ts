@@ -11,14 +11,33 @@ function decodeKey(key: string): string {
 	}
 }
 
+/** Path segments followed by a secret: join links (/join/, /api/join/) and password reset links (/password-reset/, /api/password-reset/). */
+const SECRET_SEGMENT = /(\/(?:join|password-reset)\/)[^/]+/gi;
+
+/** Each run of percent-escapes decoded, those that are not UTF-8 left as they are ("/%zz/%E1%BB" stays). */
+function decodePath(path: string): string {
+	return path.replace(/(?:%[0-9a-f]{2})+/gi, (escapes) => {
+		try {
+			return decodeURIComponent(escapes);
+		} catch {
+			return escapes;
+		}
+	});
+}
+
 /**
  * A request URL as it may be written to the log. A join token admits a commune room to its meeting
- * by itself, and access logs are read, shipped and kept by more people than the invited units, so
- * the path segment after /join/ and the value of a token or invitationToken parameter are replaced.
+ * by itself, a reset link sets someone's password, and access logs are read, shipped and kept by
+ * more people than the link holders, so the path segment after /join/ or /password-reset/ and the
+ * value of a token or invitationToken parameter are replaced. The router matches the decoded path
+ * ("/api/password%2Dreset/…" is the reset route), so a path is redacted as decoded.
  */
 export function redactUrl(url: string): string {
 	const queryAt = url.indexOf('?');
-	const path = (queryAt === -1 ? url : url.slice(0, queryAt)).replace(/(\/join\/)[^/]+/gi, `$1${REDACTED}`);
+	const rawPath = queryAt === -1 ? url : url.slice(0, queryAt);
+	const decoded = decodePath(rawPath);
+	// Logged as sent unless a secret had to be cut out of it.
+	const path = decoded.search(SECRET_SEGMENT) === -1 ? rawPath : decoded.replace(SECRET_SEGMENT, `$1${REDACTED}`);
 	if (queryAt === -1) {
 		return path;
 	}
