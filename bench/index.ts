@@ -11,12 +11,16 @@
  * - sfu-recording (bench/sfu-recording.ts, opt-in): product forwarding with recording off, with a
  *   RecordingManager recording every site, and with a whisper-cli loop besides; BENCH_SITES (20),
  *   BENCH_SECONDS, BENCH_REPEATS, BENCH_SFU_WHISPER_MODEL.
+ * - documents-search (bench/documents-search.ts, opt-in): p50/p95 of the document store's search
+ *   over 100,000 generated documents, with and without marks, filtered, by reference, as several
+ *   readers; target p95 < 50 ms; BENCH_DOCUMENTS, BENCH_SEARCH_REPEATS.
  */
 const SUITES = {
 	forwarding: () => import('./forwarding.ts'),
 	transcription: () => import('./transcription.ts'),
 	turnaround: () => import('./turnaround.ts'),
 	'sfu-recording': () => import('./sfu-recording.ts'),
+	'documents-search': () => import('./documents-search.ts'),
 } as const;
 
 const names = (process.env['BENCH_SUITES'] ?? 'forwarding,transcription')

@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { AdminPage } from './admin/admin-page.tsx';
 import { ChangePasswordPage } from './auth/change-password.tsx';
 import { PasswordResetPage, resetTokenOf } from './auth/password-reset-page.tsx';
@@ -7,6 +8,8 @@ import { MeetingPage } from './meetings/meeting-page.tsx';
 import { MeetingsPage } from './meetings/meetings-page.tsx';
 import { NavLink } from './meetings/nav-link.tsx';
 import { ScheduleForm } from './meetings/schedule-form.tsx';
+import { DocumentPage } from './documents/document-page.tsx';
+import { DocumentsPage } from './documents/documents-page.tsx';
 import { JoinPage } from './room/join-page.tsx';
 import { SetupPage } from './setup/setup-page.tsx';
 import { Link, usePath } from './router.tsx';
@@ -16,6 +19,10 @@ import { HostUnitCard } from './ui/district-card.tsx';
 import { LoginForm } from './ui/login-form.tsx';
 import { useSocket, type SocketStatus } from './ui/use-socket.ts';
 import type { AppSocket } from './signaling/socket.ts';
+
+// The minutes page brings the rich-text editor (TipTap, Yjs): loaded when opened, so the meeting
+// pages a commune opens over a slow line stay small.
+const MinutesPage = lazy(() => import('./minutes/minutes-page.tsx').then((module) => ({ default: module.MinutesPage })));
 
 function Routes({ socket, status }: { socket: AppSocket | null; status: SocketStatus }) {
 	const { user, loading, mustChangePassword } = useSession();
@@ -72,6 +79,20 @@ function Routes({ socket, status }: { socket: AppSocket | null; status: SocketSt
 	if (room?.[1]) {
 		return <JoinPage socket={socket} target={{ meetingId: room[1] }} />;
 	}
+	const minutes = /^\/minutes\/([0-9a-f-]{36})$/.exec(path);
+	if (minutes?.[1]) {
+		return (
+			<main className="grid">
+				<Suspense fallback={null}>
+					<MinutesPage id={minutes[1]} socket={socket} />
+				</Suspense>
+			</main>
+		);
+	}
+	const document = /^\/documents(?:\/([0-9a-f-]{36}))?\/?$/.exec(path);
+	if (document) {
+		return <main className="grid">{document[1] ? <DocumentPage id={document[1]} /> : <DocumentsPage />}</main>;
+	}
 	const detail = /^\/meetings\/([0-9a-f-]{36})$/.exec(path);
 	return (
 		<main className="grid">
@@ -101,8 +122,11 @@ function TopBar() {
 						</span>
 						{!mustChangePassword && (
 							<>
-								<NavLink to="/" aria-current={path === '/' || path.startsWith('/meetings') ? 'page' : undefined}>
+								<NavLink to="/" aria-current={path === '/' || path.startsWith('/meetings') || path.startsWith('/minutes') ? 'page' : undefined}>
 									{t('nav.meetings')}
+								</NavLink>
+								<NavLink to="/documents" data-testid="nav-documents" aria-current={path.startsWith('/documents') ? 'page' : undefined}>
+									{t('nav.documents')}
 								</NavLink>
 								{user.role === 'admin' && (
 									<NavLink to="/admin/units" data-testid="nav-admin" aria-current={path.startsWith('/admin') ? 'page' : undefined}>

@@ -23,9 +23,11 @@ export const RUNTIME_PACKAGES = ['chromium', 'fonts-liberation2', 'ca-certificat
 
 /**
  * Needed by tests only: `ip` for the network-namespace tests that cut a site's media path;
- * espeak-ng speaks the Vietnamese sentences the transcription tests feed whisper.cpp.
+ * espeak-ng speaks the Vietnamese sentences the transcription tests feed whisper.cpp; poppler-utils
+ * (pdftotext, pdffonts, pdfsig) and LibreOffice Writer check the minutes' PDF, signatures and DOCX
+ * as an office would open them.
  */
-export const TEST_PACKAGES = ['iproute2', 'espeak-ng'];
+export const TEST_PACKAGES = ['iproute2', 'espeak-ng', 'poppler-utils', 'libreoffice-writer-nogui'];
 
 export function missingPackages(packages) {
 	return packages.filter((pkg) => {

@@ -28,6 +28,11 @@ import meetingWatch from './features/meeting-watch/index.ts';
 import backup from './features/backup/index.ts';
 import recording from './features/recording/index.ts';
 import transcription from './features/transcription/index.ts';
+import minutesCollab from './features/minutes-collab/index.ts';
+import pdfRenderer from './features/minutes-render/index.ts';
+import documents from './features/documents/index.ts';
+import minutes from './features/minutes/index.ts';
+import signingKeys, { verifyPdfSignatures } from './features/signing/index.ts';
 import units from './features/units/index.ts';
 import webClient from './features/web-client/index.ts';
 import { redactUrl } from './features/web-client/redact-url.ts';
@@ -132,6 +137,16 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 	// After the conference: its meeting events drive the recorders, whose segments drive the transcript.
 	await app.register(recording);
 	await app.register(transcription);
+	// App-wide (fastify.pdfRenderer): prints the minutes through Chromium, started on first use.
+	await app.register(pdfRenderer);
+	// App-wide (fastify.minutesCollab): the minutes' shared documents, for the minutes workflow.
+	await app.register(minutesCollab);
+	// App-wide (fastify.signingKeys): the units' certificates under SIGNING_DIR, for the minutes workflow.
+	await app.register(signingKeys);
+	// App-wide (fastify.documents): numbering, issuance and stored files, for the minutes workflow.
+	await app.register(documents, { verifySignatures: verifyPdfSignatures });
+	// The minutes workflow over the four above; it decorates fastify.minutesAccess, which co-editing asks.
+	await app.register(minutes);
 	await app.register(backup);
 	await app.register(webClient);
 	return app;

@@ -66,3 +66,14 @@ export async function upload<T>(path: string, file: File): Promise<T> {
 	}
 	return parse<T>(response);
 }
+
+/** Posts a file's bytes as the body with its own content type (a signed PDF coming back), not as a form. */
+export async function postFile<T>(path: string, file: Blob, contentType: string): Promise<T> {
+	let response: Response;
+	try {
+		response = await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': contentType, 'x-csrf-token': csrfToken }, body: file });
+	} catch (error) {
+		throw new ApiError('network', error instanceof Error ? error.message : 'network error', 0);
+	}
+	return parse<T>(response);
+}

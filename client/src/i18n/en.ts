@@ -3,7 +3,10 @@ import type { MessageKey } from './vi.ts';
 import { adminEn } from './areas/admin.ts';
 import { errorsEn } from './areas/errors.ts';
 import { joinEn } from './areas/join.ts';
+import { minutesEditorEn } from './areas/minutes-editor.ts';
+import { documentsEn } from './areas/documents.ts';
 import { meetingsEn } from './areas/meetings.ts';
+import { minutesWorkflowEn } from './areas/minutes-workflow.ts';
 import { roomEn } from './areas/room.ts';
 
 export const en: Record<MessageKey, string> = {
@@ -12,6 +15,9 @@ export const en: Record<MessageKey, string> = {
 	...errorsEn,
 	...meetingsEn,
 	...adminEn,
+	...minutesWorkflowEn,
+	...documentsEn,
+	...minutesEditorEn,
 	'confirm.cancel': 'Go back',
 	'app.name': 'GiaoBan',
 	'app.tagline': 'Video conferences for local government',

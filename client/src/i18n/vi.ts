@@ -1,7 +1,10 @@
 import { adminVi } from './areas/admin.ts';
 import { errorsVi } from './areas/errors.ts';
 import { joinVi } from './areas/join.ts';
+import { minutesEditorVi } from './areas/minutes-editor.ts';
+import { documentsVi } from './areas/documents.ts';
 import { meetingsVi } from './areas/meetings.ts';
+import { minutesWorkflowVi } from './areas/minutes-workflow.ts';
 import { roomVi } from './areas/room.ts';
 
 /** Vietnamese, the default locale. Every other locale has exactly these keys. */
@@ -11,6 +14,9 @@ export const vi = {
 	...errorsVi,
 	...meetingsVi,
 	...adminVi,
+	...minutesWorkflowVi,
+	...documentsVi,
+	...minutesEditorVi,
 	'confirm.cancel': 'Quay lại',
 	'app.name': 'GiaoBan',
 	'app.tagline': 'Hội nghị truyền hình trực tuyến của chính quyền địa phương',

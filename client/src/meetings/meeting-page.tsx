@@ -3,6 +3,7 @@ import type { AttendanceEntry, MeetingActionEntry, MeetingDetail, RollCallEntry 
 import { api, ApiError } from '../api/http.ts';
 import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/index.tsx';
+import { MeetingMinutes } from '../minutes/meeting-minutes.tsx';
 import type { AppSocket } from '../signaling/socket.ts';
 import { useConfirm } from '../ui/confirm-dialog.tsx';
 import { useErrorText } from '../ui/error-text.ts';
@@ -218,6 +219,7 @@ export function MeetingPage({ id, socket }: { id: string; socket: AppSocket | nu
 					{notice.text}
 				</p>
 			)}
+			{(meeting.status === 'live' || meeting.status === 'ended') && <MeetingMinutes meeting={meeting} />}
 			{(meeting.status === 'live' || meeting.status === 'ended') && <RollCall meetingId={meeting.id} meetingStart={meeting.startsAt} live={live} entries={rollCall} attendance={attendance} />}
 			<JoinLinks meeting={meeting} manage={meeting.permissions.manage && open} />
 			<h3>{t('detail.agenda')}</h3>

@@ -6,6 +6,8 @@
 //   reset-password <username>
 //   enable <username>
 //   list-admins
+//   signing-key --unit <code|id> --p12 <file> --passphrase-file <file>
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Value } from 'typebox/value';
 import { Username } from '#shared/api/accounts.ts';
@@ -24,6 +26,8 @@ import { createAuthService } from '../features/auth/auth.service.ts';
 import { createSessionsRepository } from '../features/auth/sessions.repository.ts';
 import { createSetupRepository, type SetupRepository } from '../features/setup/setup.repository.ts';
 import { setUpHost } from '../features/setup/setup.service.ts';
+import { installSigningKey, trimPassphrase } from '../features/signing/index.ts';
+import { createSigningUnitsRepository, type SigningUnitsRepository } from '../features/signing/signing-units.repository.ts';
 import { AppError, ConfigError } from '../lib/errors.ts';
 
 /** The administrator's password for `setup`, read from the environment so that it stays out of the shell history and `ps`. */
@@ -43,6 +47,10 @@ const USAGE = `usage: npm run admin -- <command>
       administrator of the same unit cannot, only one of a unit above).
   list-admins
       Lists the administrator accounts.
+  signing-key --unit <code|id> --p12 <file.p12> --passphrase-file <file>
+      Installs a unit's certificate for signing its minutes (PKCS#12 with an RSA key) into
+      SIGNING_DIR, after checking that it opens with the passphrase; both files mode 0600.
+      Replaces the unit's earlier certificate.
 The database is the one of DATA_DIR (default ./data); run "npm run db:deploy" first on a new one.
 `;
 
@@ -62,9 +70,9 @@ function required(values: Record<string, string | boolean | undefined>, name: st
 }
 
 /** What the commands work with: the server's own repositories and services on the database of DATA_DIR. */
-type Context = { users: UsersRepository; accounts: AccountsService; audit: AuditService; setup: SetupRepository };
+type Context = { users: UsersRepository; accounts: AccountsService; audit: AuditService; setup: SetupRepository; units: SigningUnitsRepository; signingDir: string };
 
-function contextOf(db: Parameters<typeof createUsersRepository>[0]): Context {
+function contextOf(db: Parameters<typeof createUsersRepository>[0], signingDir: string): Context {
 	const users = createUsersRepository(db);
 	// No sockets and no subscribers live in this process: ending a session deletes it, and the
 	// server's sockets of it are refused at their next request (they check their session).
@@ -76,7 +84,14 @@ function contextOf(db: Parameters<typeof createUsersRepository>[0]): Context {
 		endSessionsOf: (userId, reason) => auth.endSessionsOf(userId, reason),
 		events,
 	});
-	return { users, accounts, audit: createAuditService(createAuditRepository(db)), setup: createSetupRepository(db) };
+	return {
+		users,
+		accounts,
+		audit: createAuditService(createAuditRepository(db)),
+		setup: createSetupRepository(db),
+		units: createSigningUnitsRepository(db),
+		signingDir,
+	};
 }
 
 /** A command checks its arguments first, then gets the database: a typo opens nothing. */
@@ -177,7 +192,34 @@ const listAdmins: Command = (args) => {
 	};
 };
 
-const commands: Record<string, Command> = { setup, 'reset-password': resetPassword, enable, 'list-admins': listAdmins };
+const signingKey: Command = (args) => {
+	const { values, positionals } = parseArgs({
+		args,
+		allowPositionals: true,
+		options: { unit: { type: 'string' }, p12: { type: 'string' }, 'passphrase-file': { type: 'string' } },
+	});
+	if (positionals.length > 0) {
+		throw new UsageError(`unexpected ${positionals.join(' ')}`);
+	}
+	const unitRef = required(values, 'unit');
+	const p12File = required(values, 'p12');
+	// A file, not an argument: a passphrase on the command line ends up in the shell history and `ps`.
+	const passphraseFile = required(values, 'passphrase-file');
+	return async ({ units, signingDir }) => {
+		const unit = await units.findByIdOrCode(unitRef);
+		if (!unit) {
+			throw new Error(`No unit with id or code ${unitRef}`);
+		}
+		const [p12, passphrase] = await Promise.all([readFile(p12File), readFile(passphraseFile, 'utf8').then(trimPassphrase)]);
+		const certificate = await installSigningKey(signingDir, unit.id, p12, passphrase);
+		out(`Installed the signing certificate of ${unit.name} (id ${unit.id}): ${certificate.commonName}, serial ${certificate.serialNumber}, valid ${certificate.notBefore.slice(0, 10)} to ${certificate.notAfter.slice(0, 10)}, issued by ${certificate.issuer}.`);
+		if (new Date(certificate.notAfter) < new Date()) {
+			out('Warning: the certificate has expired; signatures made with it will show an expired certificate.');
+		}
+	};
+};
+
+const commands: Record<string, Command> = { setup, 'reset-password': resetPassword, enable, 'list-admins': listAdmins, 'signing-key': signingKey };
 
 async function main(): Promise<number> {
 	const [name, ...args] = process.argv.slice(2);
@@ -194,7 +236,7 @@ async function main(): Promise<number> {
 	const config = loadConfig();
 	const db = await openDatabase({ file: config.databaseFile, synchronous: config.sqliteSynchronous });
 	try {
-		await run(contextOf(db));
+		await run(contextOf(db, config.signingDir));
 		return 0;
 	} finally {
 		await db.$disconnect();

@@ -1,6 +1,6 @@
 import { availableParallelism, networkInterfaces } from 'node:os';
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../lib/errors.ts';
 import { databaseFile } from './database-file.ts';
 import { setupWhisperCli } from './paths.ts';
@@ -371,6 +371,17 @@ export const variables = {
 			return value;
 		},
 	},
+	CHROMIUM_PATH: {
+		description: 'The Chromium program that prints the minutes to PDF (run headless, without JavaScript or network)',
+		defaultText: '/usr/bin/chromium',
+		parse: (raw) => resolve(given(raw) ?? '/usr/bin/chromium'),
+	},
+	SIGNING_DIR: {
+		description:
+			'Folder of the units\' signing certificates for the minutes: <unit id>.p12 and <unit id>.pass, installed with npm run admin -- signing-key (mode 0600)',
+		defaultText: '<DATA_DIR>/signing',
+		parse: (raw, env) => resolve(given(raw) ?? join(dirname(databaseFile(env)), 'signing')),
+	},
 } satisfies Record<string, Variable<unknown>>;
 
 type Variables = typeof variables;
@@ -400,6 +411,10 @@ export type Config = {
 	meetings: { emptyEndMs: number; endGraceMs: number };
 	sqliteSynchronous: ReturnType<Variables['SQLITE_SYNCHRONOUS']['parse']>;
 	transcription: { whisperCli: string; model: string | null; threads: number; language: string };
+	/** The browser that prints the minutes (server/src/features/minutes-render). */
+	chromiumPath: string;
+	/** The units' signing certificates (server/src/features/signing). */
+	signingDir: string;
 };
 
 /** Reads and validates the configuration; throws ConfigError naming every bad variable. */
@@ -450,6 +465,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			threads: read('WHISPER_THREADS'),
 			language: read('WHISPER_LANGUAGE'),
 		},
+		chromiumPath: read('CHROMIUM_PATH'),
+		signingDir: read('SIGNING_DIR'),
 	};
 	if (problems.length === 0) {
 		const overlaps = (a: { min: number; max: number }, b: { min: number; max: number }) => a.min <= b.max && b.min <= a.max;

@@ -65,6 +65,14 @@ export const AUDIT_ACTIONS = [
 	'units.imported',
 	'recordings.deleted',
 	'recordings.expired',
+	'minutes.created',
+	'minutes.submitted',
+	'minutes.returned',
+	'minutes.approved',
+	'minutes.signed',
+	'minutes.signed_uploaded',
+	'minutes.issued',
+	'minutes.restored',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

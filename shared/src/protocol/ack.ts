@@ -67,6 +67,16 @@ export const ERROR_REASONS = [
 	'account_chairs_meetings',
 	'admin_peer',
 	'last_admin',
+	// Minutes and documents
+	'minutes_exists',
+	'minutes_not_editable',
+	'minutes_incomplete',
+	'minutes_wrong_status',
+	'meeting_not_started',
+	'signing_key_missing',
+	'signed_file_mismatch',
+	'signature_invalid',
+	'file_corrupted',
 ] as const;
 
 export type ErrorReason = (typeof ERROR_REASONS)[number];

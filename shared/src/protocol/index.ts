@@ -3,6 +3,7 @@ import type { Ack } from './ack.ts';
 import { echoTestRequests } from './echo-test.ts';
 import { mediaNotifications, mediaRequests } from './media.ts';
 import { meetingWatchNotifications, meetingWatchRequests } from './meeting-watch.ts';
+import { minutesNotifications, minutesRequests } from './minutes.ts';
 import { roomNotifications, roomRequests } from './room.ts';
 import { systemNotifications } from './system.ts';
 
@@ -14,14 +15,15 @@ export type { ParticipantView, RoomSnapshot, RosterEntry, RosterState } from './
  * Sent in the socket.io handshake `auth`; the server refuses other versions, so a page left open
  * across an upgrade is told to reload. 2: csrfToken in the handshake, `mutedByChair`, close reason
  * `revoked`. 3: the snapshot's `recording`, `chair:recording`, `meeting:watch`.
+ * 5: minutes co-editing (`minutes:*`).
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** Every client→server event: a request schema and the schema of its ack data. */
-export const clientRequests = { ...mediaRequests, ...echoTestRequests, ...roomRequests, ...meetingWatchRequests };
+export const clientRequests = { ...mediaRequests, ...echoTestRequests, ...roomRequests, ...meetingWatchRequests, ...minutesRequests };
 
 /** Every server→client notification (fire and forget). */
-export const serverNotifications = { ...mediaNotifications, ...systemNotifications, ...roomNotifications, ...meetingWatchNotifications };
+export const serverNotifications = { ...mediaNotifications, ...systemNotifications, ...roomNotifications, ...meetingWatchNotifications, ...minutesNotifications };
 
 export type RequestName = keyof typeof clientRequests;
 export type RequestOf<K extends RequestName> = Static<(typeof clientRequests)[K]['request']>;
