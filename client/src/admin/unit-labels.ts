@@ -1,3 +1,4 @@
+import { foldVietnamese } from '#shared/text/fold-vietnamese.ts';
 import type { UserRole } from '#shared/api/auth.ts';
 import type { UnitKind } from '#shared/api/units.ts';
 import type { MessageKey } from '../i18n/vi.ts';
@@ -26,7 +27,7 @@ export function suggestAuthority(name: string): string {
  * not a d with a mark, so NFD leaves it: it is folded by hand.
  */
 export function fold(text: string): string {
-	return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+	return foldVietnamese(text);
 }
 
 export function matches(query: string, ...texts: (string | null | undefined)[]): boolean {

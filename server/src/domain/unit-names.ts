@@ -1,3 +1,4 @@
+import { foldVietnamese } from '#shared/text/fold-vietnamese.ts';
 import { MEMBER_UNIT_KINDS, type MemberKind } from '#shared/api/units.ts';
 
 /**
@@ -5,13 +6,7 @@ import { MEMBER_UNIT_KINDS, type MemberKind } from '#shared/api/units.ts';
  * what people type (CSV headers, level words), never for telling unit names apart.
  */
 export function fold(text: string): string {
-	return text
-		.normalize('NFD')
-		.replace(/\p{M}/gu, '')
-		.replace(/[đĐ]/g, 'd')
-		.toLowerCase()
-		.replace(/\s+/g, ' ')
-		.trim();
+	return foldVietnamese(text).replace(/\s+/g, ' ').trim();
 }
 
 /** Text as stored: NFC (a file typed on another system may hold decomposed Vietnamese), spaces collapsed. */

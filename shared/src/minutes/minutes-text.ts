@@ -1,3 +1,4 @@
+import { VIETNAM_OFFSET_MS } from '../time/vietnam-time.ts';
 import type { AttendanceLine, MinutesContent, MinutesPerson, MinutesSigner, RichNode } from '../api/minutes.ts';
 import { richPlainText } from './rich-text.ts';
 
@@ -40,7 +41,6 @@ export type MinutesParts = {
 	recipients: { label: string; lines: string[] };
 };
 
-const VIETNAM_OFFSET_MS = 7 * 3600_000;
 const BLANK_NUMBER = '\u00a0'.repeat(7);
 
 const two = (value: number) => String(value).padStart(2, '0');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatReference } from '../../../shared/src/api/documents.ts';
 import { foldText, ftsMatchExpression, readersExpression, searchExpression, searchTerms, snippetOf } from '../../../server/src/features/documents/document-search.ts';
-import { vietnamYear } from '../../../server/src/features/documents/documents.service.ts';
+import { vietnamYear } from '../../../shared/src/time/vietnam-time.ts';
 
 describe('foldText', () => {
 	it('drops every Vietnamese mark, stacked ones included, and folds đ/Đ to d', () => {

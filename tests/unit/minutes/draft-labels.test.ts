@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { authorityAbbreviation, bodyName, leadershipLine, minutesSymbol, placeOf } from '../../../server/src/features/minutes/draft/unit-labels.ts';
 import { capitalise, FoldedText, foldVi, lowerFirstWord, sentences } from '../../../server/src/features/minutes/draft/vietnamese-text.ts';
-import { vietnamClock, vietnamDate } from '../../../server/src/features/minutes/draft/vietnam-time.ts';
+import { vietnamClock, vietnamDate } from '../../../shared/src/time/vietnam-time.ts';
 
 describe('unit labels', () => {
 	it('takes the place from the name without its level word', () => {

@@ -1,3 +1,4 @@
+import { foldVietnamese } from '#shared/text/fold-vietnamese.ts';
 import type { SnippetPart } from '#shared/api/documents.ts';
 
 /**
@@ -13,11 +14,7 @@ const WORD = /[\p{L}\p{N}\p{M}]+/gu;
 
 /** Lower case, without marks, đ as d: the form both sides of a match are compared in. */
 export function foldText(text: string): string {
-	return text
-		.normalize('NFD')
-		.replace(/\p{M}/gu, '')
-		.replace(/[đĐ]/g, 'd')
-		.toLowerCase();
+	return foldVietnamese(text);
 }
 
 /** The query's words, folded, without repeats; punctuation and FTS5 syntax are separators. */

@@ -12,6 +12,7 @@ import {
 	type DocumentType,
 	type DocumentView,
 } from '#shared/api/documents.ts';
+import { vietnamYear } from '#shared/time/vietnam-time.ts';
 import { InvalidPayloadError, InvalidStateError, NotFoundError } from '../../lib/errors.ts';
 import { searchExpression, searchTerms, snippetOf } from './document-search.ts';
 import {
@@ -66,12 +67,6 @@ export type VerifySignatures = (pdf: Buffer) => DocumentSignature[] | Promise<Do
 type Log = { error: (obj: object, msg: string) => void };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const VIETNAM_OFFSET_MS = 7 * 3_600_000;
-
-/** Numbers run per calendar year in Vietnam (UTC+7 all year): a document issued at 23:30 UTC on 31 December is next year's. */
-export function vietnamYear(at: Date): number {
-	return new Date(at.getTime() + VIETNAM_OFFSET_MS).getUTCFullYear();
-}
 
 export function readerOf(user: User): Reader {
 	return { unitId: user.unit.id, admin: user.role === 'admin' };

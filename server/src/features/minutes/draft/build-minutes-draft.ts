@@ -4,7 +4,7 @@ import { AttendanceLedger } from '../../../domain/attendance-ledger.ts';
 import { agendaIndexAt, contributionParagraphs, linesPerItem, type SpokenLine } from './contributions.ts';
 import { proposeFromTranscript, type UnitRef } from './transcript-proposals.ts';
 import { bodyName, inSentence, leadershipLine, minutesSymbol, placeOf } from './unit-labels.ts';
-import { vietnamDate } from './vietnam-time.ts';
+import { vietnamDate } from '#shared/time/vietnam-time.ts';
 import { lowerFirstWord, squash } from './vietnamese-text.ts';
 
 export type DraftUnit = { id: string; name: string; authority: string };

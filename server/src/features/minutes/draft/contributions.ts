@@ -1,7 +1,7 @@
 import type { RichNode } from '#shared/api/minutes.ts';
 import { paragraph } from '#shared/minutes/rich-text.ts';
 import type { TranscriptLine } from './transcript-proposals.ts';
-import { vietnamClock } from './vietnam-time.ts';
+import { vietnamClock } from '#shared/time/vietnam-time.ts';
 import { squash } from './vietnamese-text.ts';
 
 export type SpokenLine = TranscriptLine & { unitName: string };

@@ -12,7 +12,7 @@ export { proposeFromTranscript, type Proposal, type ProposalContext, type Propos
 export { findDeadline } from './deadline.ts';
 export { agendaIndexAt, contributionParagraphs, linesPerItem, type SpokenLine } from './contributions.ts';
 export { authorityAbbreviation, bodyName, leadershipLine, minutesSymbol, placeOf } from './unit-labels.ts';
-export { vietnamClock, vietnamDate } from './vietnam-time.ts';
+export { vietnamClock, vietnamDate } from '#shared/time/vietnam-time.ts';
 
 /** `(meetingId, secretary) → MinutesContent`: reads the meeting and drafts its minutes. */
 export function createDraftBuilder(db: Parameters<typeof loadDraftSource>[0]): (meetingId: string, secretary: { displayName: string }) => Promise<MinutesContent> {

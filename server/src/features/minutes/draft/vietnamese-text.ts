@@ -1,3 +1,4 @@
+import { foldVietnamese } from '#shared/text/fold-vietnamese.ts';
 /**
  * Matching Vietnamese as speech recognition and hurried typing write it: with or without
  * diacritics ("kết luận" / "ket luan", "Đồng Thịnh" / "Dong Thinh"). Cues and names are looked
@@ -7,7 +8,7 @@
 
 /** One code point folded: marks dropped, đ → d, lower case. */
 function foldChar(char: string): string {
-	return char.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase();
+	return foldVietnamese(char);
 }
 
 /** Lower case without diacritics, same shape otherwise ("Đồng Thịnh" → "dong thinh"). */

@@ -2,10 +2,10 @@
  * Vietnam keeps UTC+7 all year (no daylight saving), so its wall clock is a fixed shift: no time
  * zone database needed, and the draft reads the same whatever zone the server runs in.
  */
-const OFFSET_MS = 7 * 3_600_000;
+export const VIETNAM_OFFSET_MS = 7 * 3_600_000;
 
 function shifted(at: Date | string | number): Date {
-	return new Date(new Date(at).getTime() + OFFSET_MS);
+	return new Date(new Date(at).getTime() + VIETNAM_OFFSET_MS);
 }
 
 const two = (n: number): string => String(n).padStart(2, '0');
@@ -20,4 +20,9 @@ export function vietnamDate(at: Date | string | number): string {
 export function vietnamClock(at: Date | string | number): string {
 	const d = shifted(at);
 	return `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+}
+
+/** The calendar year in Vietnam: a document issued at 23:30 UTC on 31 December is next year's. */
+export function vietnamYear(at: Date | string | number): number {
+	return shifted(at).getUTCFullYear();
 }
