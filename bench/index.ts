@@ -1,8 +1,11 @@
 /**
  * `npm run bench`: runs the benchmark suites named in BENCH_SUITES (comma-separated; default
- * "forwarding,transcription"), one after the other. Each prints its table and JSON and writes
- * bench/results/<suite>-<timestamp>.json.
- * - forwarding (bench/forwarding.ts): product vs bare mediasoup forwarding; BENCH_SITES, BENCH_SECONDS, BENCH_REPEATS.
+ * "forwarding,join-storm,transcription"), one after the other. Each prints its table and JSON and
+ * writes bench/results/<suite>-<timestamp>.json.
+ * - forwarding (bench/forwarding.ts): product vs bare mediasoup forwarding of a province meeting
+ *   (gallery policy, SRTP, 2 workers); BENCH_SITES (60,120,171), BENCH_SECONDS, BENCH_REPEATS.
+ * - join-storm (bench/join-storm.ts): communes joining one meeting at once through the real app
+ *   (own process) vs the same mediasoup calls bare; BENCH_STORM_SITES (30,100,170), BENCH_STORM_REPEATS.
  * - transcription (bench/transcription.ts): real-time factor of the transcription pipeline vs raw
  *   whisper-cli; BENCH_TRANSCRIBE_SIZES, BENCH_TRANSCRIBE_REPEATS, WHISPER_MODEL, BENCH_WHISPER_VERSIONS=1.
  * - turnaround (bench/turnaround.ts, opt-in): a recorded meeting replayed through the real app;
@@ -17,13 +20,14 @@
  */
 const SUITES = {
 	forwarding: () => import('./forwarding.ts'),
+	'join-storm': () => import('./join-storm.ts'),
 	transcription: () => import('./transcription.ts'),
 	turnaround: () => import('./turnaround.ts'),
 	'sfu-recording': () => import('./sfu-recording.ts'),
 	'documents-search': () => import('./documents-search.ts'),
 } as const;
 
-const names = (process.env['BENCH_SUITES'] ?? 'forwarding,transcription')
+const names = (process.env['BENCH_SUITES'] ?? 'forwarding,join-storm,transcription')
 	.split(',')
 	.map((s) => s.trim())
 	.filter((s) => s !== '');

@@ -1,7 +1,7 @@
 /**
  * SFU while recording and transcribing: the forwarding benchmark's product variant (bench/rooms.ts
- * productRoom, synthetic Opus + 3-layer VP8 sites, every site receiving all others with the layer
- * policy) at BENCH_SITES sites (default 20), in three variants alternated in the same run:
+ * productRoom, synthetic Opus + 3-layer VP8 sites over SRTP, every site receiving what the gallery
+ * policy gives it: the large tile, 12 thumbnails, the 3 unmuted microphones) at BENCH_SITES sites (default 20), in three variants alternated in the same run:
  *   off        recording off (the forwarding benchmark as it is);
  *   recording  a real RecordingManager (server/src/features/recording) following the conference's own
  *              meeting events (productRoom's journal publishes site:joined and producer:added on a
@@ -29,9 +29,8 @@ import { PortPool } from '../server/src/features/recording/port-pool.ts';
 import { RecordingManager } from '../server/src/features/recording/recording-manager.ts';
 import type { NewSegment, RecordingRepository } from '../server/src/features/recording/recording.repository.ts';
 import { type WhisperSize } from '../tests/helpers/ggml-model.ts';
-import type { ForwardingResult } from './forwarding.ts';
-import { productRoom, type BenchRoom } from './rooms.ts';
-import { AUDIO, cpuSeconds, Generator, Sink, ssrcsFor } from './synthetic-media.ts';
+import { benchTargets, expectedPackets, productRoom, type BenchRoom } from './rooms.ts';
+import { AUDIO, cpuSeconds, Generator, Sink } from './synthetic-media.ts';
 import { benchModel, mustRun, ROOT, round, speechWav, speechWav16k } from './whisper-fixtures.ts';
 
 type Variant = 'off' | 'recording' | 'rec+whisper';
@@ -50,8 +49,16 @@ const DRAIN_MS = 500;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-type Result = Omit<ForwardingResult, 'sentPerSecond'> & {
+type Result = {
 	variant: Variant;
+	sites: number;
+	forwardedPerSecond: number;
+	audioLossPercent: number;
+	videoDeliveryPercent: number;
+	consumersOnPolicyLayer: string;
+	/** Both workers together (100 = one core). */
+	workerCpuPercent: number;
+	usPerForwardedPacket: number;
 	/** Worker CPU over the packets to the sinks plus those the recorder consumers forward (estimated: all of them). */
 	usPerPacketInclRecorders: number | null;
 	recordersRunning: number;
@@ -244,7 +251,7 @@ async function run(variant: Variant, n: number, whisper: { model: string; wav: s
 		for (const sink of sinks) {
 			sink.audioPayloadTypes = room.audioPayloadTypes;
 		}
-		generator = new Generator(room.ingressPorts.map((port, i) => ({ port, ssrcs: ssrcsFor(i) })), { vp8KeyFrame: keyFrame });
+		generator = new Generator(benchTargets(room), { vp8KeyFrame: keyFrame });
 		generator.start();
 		if (manager) {
 			// Every site's recorder (one ffmpeg each) up before the warm-up counts.
@@ -260,7 +267,8 @@ async function run(variant: Variant, n: number, whisper: { model: string; wav: s
 		await sleep(WARMUP_MS);
 		generator.resetCounters();
 		sinks.forEach((s) => (s.counting = true));
-		const cpu0 = cpuSeconds(room.workerPid);
+		const workersCpu = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+		const cpu0 = workersCpu(room.workerPids);
 		const rec0 = recorderCpu();
 		const machine0 = machineJiffies();
 		const wall0 = Date.now() / 1000;
@@ -272,18 +280,16 @@ async function run(variant: Variant, n: number, whisper: { model: string; wav: s
 		const rec1 = recorderCpu();
 		const machine1 = machineJiffies();
 		await sleep(DRAIN_MS);
-		const cpu = cpuSeconds(room.workerPid) - cpu0;
+		const cpu = workersCpu(room.workerPids) - cpu0;
 		sinks.forEach((s) => (s.counting = false));
 		await loop?.stop();
 		const whisperUse = loop?.usage(wall0, wall1) ?? null;
 		const receivedAudio = sinks.reduce((sum, s) => sum + s.audio, 0);
 		const receivedVideo = sinks.reduce((sum, s) => sum + s.video, 0);
-		const expectedAudio = generator.sentAudioPackets * (n - 1);
+		const { audio: expectedAudio, video: expectedVideo } = expectedPackets(room.plan, generator);
 		const forwarded = receivedAudio + receivedVideo;
-		const [lowest, middle, top] = generator.sentVideoPacketsByLayer.map((count) => count / n);
-		const expectedVideo = n * top! + n * (n - 2) * lowest!;
-		// A recorder takes each site's audio and its camera's layer 1 (640x360).
-		const toRecorders = recording ? generator.sentAudioPackets + middle! * n : 0;
+		// A recorder takes each site's audio and its camera's layer 1 (640x360), or the lowest when the camera sends only that.
+		const toRecorders = recording ? generator.sentAudioPackets + generator.sentVideoBySite.reduce((sum, layers) => sum + (layers[1]! > 0 ? layers[1]! : layers[0]!), 0) : 0;
 		const onPolicy = room.videoConsumers.filter(({ consumer, wantedSpatialLayer }) => consumer.currentLayers?.spatialLayer === wantedSpatialLayer).length;
 		await manager?.close();
 		return {

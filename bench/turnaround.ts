@@ -335,6 +335,7 @@ try {
 		startsAt,
 		endsAt: new Date(startsAt.getTime() + minutes * 60_000 + 3_600_000),
 		recordingEnabled: true,
+		joinMuted: false,
 		agenda: [],
 		invitations: units.slice(1).map((unitId) => ({ unitId, tokenHash: randomBytes(32).toString('hex'), expiresAt: new Date(startsAt.getTime() + 86_400_000) })),
 	});

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { RoomSnapshot } from '../../shared/src/protocol/index.ts';
 import { login, seedAccounts, type Signed } from './accounts.ts';
+import { listenRoom, trackRoom } from './room-state.ts';
 import { ask, type RunningApp, type TestClient } from './start-app.ts';
 
 export type Ack<T = Record<string, unknown>> = { ok: boolean; data: T; error?: { code: string; message: string } };
@@ -62,8 +63,12 @@ export async function conferenceFixture(running: RunningApp, usernames: string[]
 		as: (username: string): Promise<TestClient> => running.connect(undefined, { cookie: signed.get(username)!.cookie }),
 
 		async join(client: TestClient, payload: object): Promise<Joined> {
-			const ack = await ask<Ack<Joined>>(client, 'room:join', payload);
+			listenRoom(client);
+		const ack = await ask<Ack<Joined>>(client, 'room:join', payload);
 			expect(ack.ok, JSON.stringify(ack.error)).toBe(true);
+			if (ack.data.status === 'joined') {
+				trackRoom(client, ack.data.snapshot);
+			}
 			return ack.data;
 		},
 

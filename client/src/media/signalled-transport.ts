@@ -16,7 +16,8 @@ export async function createSignalledTransport(socket: AppSocket, device: Device
 	if (direction === 'send') {
 		transport.on('produce', ({ kind, rtpParameters, appData }, done, fail) => {
 			const source = appData['source'] as Source;
-			request(socket, 'producer:create', { kind, source, rtpParameters }).then(({ producerId }) => done({ id: producerId }), fail);
+			const paused = appData['paused'] === true;
+			request(socket, 'producer:create', { kind, source, rtpParameters, ...(paused ? { paused } : {}) }).then(({ producerId }) => done({ id: producerId }), fail);
 		});
 	}
 	return transport;

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Chair } from '#shared/api/accounts.ts';
-import type { MeetingInput, MeetingWithLinks } from '#shared/api/meetings.ts';
+import { JOIN_MUTED_FROM_UNITS, type MeetingInput, type MeetingWithLinks } from '#shared/api/meetings.ts';
 import type { HostUnit, UnitSummary } from '#shared/api/units.ts';
 import { api } from '../api/http.ts';
 import { useI18n } from '../i18n/index.tsx';
@@ -23,7 +23,8 @@ function localInput(date: Date): string {
  * The inputs a message can stand beside, in the order of the form: the first one at fault gets
  * the focus. Agenda titles are `agenda/<row>/title`, as the server names them.
  */
-const FIELD_ORDER = ['title', 'startsAt', 'endsAt', 'chairId', 'agenda', 'invitedUnitIds', 'recordingEnabled'];
+const FIELD_ORDER = ['title', 'startsAt', 'endsAt', 'chairId', 'agenda', 'invitedUnitIds', 'recordingEnabled', 'joinMuted'];
+
 
 /** Field name (as in FIELD_ORDER, or agenda/<row>/title) → its message. */
 type FieldErrors = Partial<Record<string, string>> & { title?: string; startsAt?: string; endsAt?: string; chairId?: string };
@@ -59,6 +60,9 @@ export function ScheduleForm() {
 	const [invited, setInvited] = useState<Set<string>>(new Set());
 	// On unless switched off: the recording is what the minutes are written from.
 	const [recordingEnabled, setRecordingEnabled] = useState(true);
+	// Follows the number of invited units until the user ticks or unticks it; then it is theirs.
+	const [joinMutedChoice, setJoinMutedChoice] = useState<boolean | null>(null);
+	const joinMuted = joinMutedChoice ?? invited.size >= JOIN_MUTED_FROM_UNITS;
 	const [error, setError] = useState<string | null>(null);
 	const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
 
@@ -131,6 +135,7 @@ export function ScheduleForm() {
 				agenda: sentRows.map((i) => agenda[i]!),
 				invitedUnitIds: [...invited],
 				recordingEnabled,
+				joinMuted,
 			};
 			const result = await api<MeetingWithLinks>('POST', '/api/meetings', input);
 			freshLinks.set(result.meeting.id, result.joinLinks);
@@ -299,6 +304,21 @@ export function ScheduleForm() {
 				{t('schedule.recording')}
 			</label>
 			{fieldError('recordingEnabled')}
+			<label className="inline">
+				<input
+					type="checkbox"
+					name="joinMuted"
+					data-testid="schedule-join-muted"
+					checked={joinMuted}
+					onChange={(e) => {
+						setJoinMutedChoice(e.target.checked);
+						clearField('joinMuted');
+					}}
+					{...invalid('joinMuted')}
+				/>
+				{t('schedule.joinMuted')}
+			</label>
+			{fieldError('joinMuted')}
 			{Object.keys(fieldErrors).length > 0 && (
 				<p role="alert" className="error" data-testid="form-error">
 					{t('errors.form.invalid')}

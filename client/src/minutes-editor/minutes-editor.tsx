@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type * as Y from 'yjs';
 import { MINUTES_YDOC_ROOTS, agendaFragmentName } from '#shared/minutes/minutes-ydoc.ts';
 import { useSession } from '../auth/session.tsx';
@@ -10,7 +10,8 @@ import { MinutesProvider, type ProviderState } from './minutes-provider.ts';
 import { colorFor, sectionOf, usePeers, type Peer, type PresenceUser } from './presence.ts';
 import { RichTextSection } from './rich-text-section.tsx';
 import { YCheckbox, YCount, YField } from './y-field.tsx';
-import { FORM_ORIGIN, newRow, readText, removeRow, useYRows } from './y-hooks.ts';
+import { readText, useYRows } from './y-hooks.ts';
+import { AddRowButton, YRowList, YRowTable, type RowForm } from './y-row-table.tsx';
 import './minutes-editor.css';
 
 export type MinutesEditorProps = {
@@ -175,14 +176,9 @@ function EditorForm({ provider, state, editable, canEdit, user, segmentHref, err
 	const meta = doc.getMap<unknown>(MINUTES_YDOC_ROOTS.meta);
 	const attendanceArray = doc.getArray<unknown>(MINUTES_YDOC_ROOTS.attendance);
 	const agendaArray = doc.getArray<unknown>(MINUTES_YDOC_ROOTS.agenda);
-	const tasksArray = doc.getArray<unknown>(MINUTES_YDOC_ROOTS.tasks);
-	const signersArray = doc.getArray<unknown>(MINUTES_YDOC_ROOTS.signers);
-	const recipientsArray = doc.getArray<unknown>(MINUTES_YDOC_ROOTS.recipients);
 	const attendance = useYRows(attendanceArray);
 	const agenda = useYRows(agendaArray);
-	const tasks = useYRows(tasksArray);
-	const signers = useYRows(signersArray);
-	const recipients = useYRows(recipientsArray);
+	const signers = useYRows(doc.getArray<unknown>(MINUTES_YDOC_ROOTS.signers));
 	const peers = usePeers(awareness);
 	const unitsList = useId();
 
@@ -215,26 +211,42 @@ function EditorForm({ provider, state, editable, canEdit, user, segmentHref, err
 		/>
 	);
 
-	const rowField = (array: string, row: Y.Map<unknown>, name: string, label: string, options: { kind?: 'text' | 'textarea' | 'date'; list?: string; also?: (value: string) => void; presence?: string } = {}) => (
-		<YField
-			doc={doc}
-			map={row}
-			name={name}
-			label={label}
-			kind={options.kind ?? 'text'}
-			editable={editable}
-			awareness={awareness}
-			presence={options.presence ?? array}
-			list={options.list}
-			alsoOnCommit={options.also}
-			showLabel={false}
-			testId={`${array}-${name}`}
-		/>
-	);
-
-	const add = (array: Y.Array<unknown>, fields: Record<string, unknown>) => doc.transact(() => array.push([newRow(fields)]), FORM_ORIGIN);
-	const remove = (array: Y.Array<unknown>, row: Y.Map<unknown>) => doc.transact(() => removeRow(array, row), FORM_ORIGIN);
+	const rowForm: RowForm = { doc, awareness, editable };
 	const chips = (section: string) => <PresenceChips peers={peers.filter((peer) => peer.field !== null && sectionOf(peer.field) === section)} fieldLabel={fieldLabel} />;
+
+	// A person's edit of any field makes the task theirs: the "machine" flag goes in the same change.
+	const reviewed = (row: Y.Map<unknown>) => {
+		if (row.get('machine') === true) {
+			row.set('machine', false);
+		}
+	};
+	const unitChosen = (row: Y.Map<unknown>, name: string) => {
+		reviewed(row);
+		const match = attendance.find((line) => readText(line, 'unitName') === name);
+		const unitId = match ? (match.get('unitId') ?? null) : null;
+		if (row.get('unitId') !== unitId) {
+			row.set('unitId', unitId);
+		}
+	};
+	const machineBadge = (row: Y.Map<unknown>) => {
+		const source = row.get('sourceSegmentId');
+		const href = typeof source === 'string' ? segmentHref(source) : null;
+		return (
+			row.get('machine') === true && (
+				<span className="machine-badge" data-testid="machine-badge">
+					{t('minutesEditor.machine.badge')}
+					{href !== null && (
+						<>
+							{' · '}
+							<a href={href} target="_blank" rel="noopener">
+								{t('minutesEditor.machine.source')}
+							</a>
+						</>
+					)}
+				</span>
+			)
+		);
+	};
 
 	const statusLabel = t(STATUS_KEYS[state.status] ?? 'minutesEditor.status.draft');
 	return (
@@ -255,10 +267,7 @@ function EditorForm({ provider, state, editable, canEdit, user, segmentHref, err
 			)}
 			<p className="machine-hint">{t('minutesEditor.machine.hint')}</p>
 
-			<section className="minutes-part" aria-labelledby="me-header">
-				<h3 id="me-header">
-					{t('minutesEditor.section.header')} {chips('header')}
-				</h3>
+			<Part name="header" chips={chips}>
 				<div className="field-grid">
 					{field('header.parentBody')}
 					{field('header.issuingBody')}
@@ -267,12 +276,9 @@ function EditorForm({ provider, state, editable, canEdit, user, segmentHref, err
 					{field('header.date', 'date')}
 					{field('header.summary', 'textarea')}
 				</div>
-			</section>
+			</Part>
 
-			<section className="minutes-part" aria-labelledby="me-session">
-				<h3 id="me-session">
-					{t('minutesEditor.section.session')} {chips('session')}
-				</h3>
+			<Part name="session" chips={chips}>
 				<div className="field-grid">
 					{field('session.startedAt', 'datetime')}
 					{field('session.endedAt', 'datetime')}
@@ -284,60 +290,36 @@ function EditorForm({ provider, state, editable, canEdit, user, segmentHref, err
 					{field('session.secretary.title')}
 					{field('session.otherParticipants', 'textarea')}
 				</div>
-			</section>
+			</Part>
 
-			<section className="minutes-part" aria-labelledby="me-attendance">
-				<h3 id="me-attendance">
-					{t('minutesEditor.section.attendance')} {chips('attendance')}
-				</h3>
-				<table className="minutes-table" data-testid="attendance-table">
-					<thead>
-						<tr>
-							<th>{t('minutesEditor.attendance.unit')}</th>
-							<th>{t('minutesEditor.attendance.present')}</th>
-							<th>{t('minutesEditor.attendance.join')}</th>
-							<th>{t('minutesEditor.attendance.leave')}</th>
-							<th>{t('minutesEditor.attendance.minutes')}</th>
-							<th>{t('minutesEditor.attendance.note')}</th>
-							{editable && <th />}
-						</tr>
-					</thead>
-					<tbody>
-						{attendance.map((row, index) => (
-							<tr key={readText(row, 'id') || index}>
-								<td>{rowField('attendance', row, 'unitName', t('minutesEditor.attendance.unit'))}</td>
-								<td>
-									<YCheckbox doc={doc} map={row} name="present" label={t('minutesEditor.attendance.present')} editable={editable} testId="attendance-present" />
-								</td>
-								<td>{clockTime(readText(row, 'firstJoinAt'))}</td>
-								<td>{clockTime(readText(row, 'lastLeaveAt'))}</td>
-								<td>
-									<YCount doc={doc} map={row} name="minutesAttended" label={t('minutesEditor.attendance.minutes')} editable={editable} />
-								</td>
-								<td>{rowField('attendance', row, 'note', t('minutesEditor.attendance.note'))}</td>
-								{editable && (
-									<td>
-										<button type="button" className="row-remove" aria-label={t('minutesEditor.row.removeLabel', { name: readText(row, 'unitName') })} onClick={() => remove(attendanceArray, row)}>
-											×
-										</button>
-									</td>
-								)}
-							</tr>
-						))}
-					</tbody>
-				</table>
-				{editable && (
-					<button
-						type="button"
-						onClick={() => add(attendanceArray, { id: crypto.randomUUID(), unitId: null, unitName: '', present: true, firstJoinAt: '', lastLeaveAt: '', minutesAttended: 0, note: '' })}
-					>
-						{t('minutesEditor.attendance.add')}
-					</button>
-				)}
-			</section>
+			<Part name="attendance" chips={chips}>
+				<YRowTable
+					form={rowForm}
+					part="attendance"
+					array={attendanceArray}
+					columns={[
+						{ header: t('minutesEditor.attendance.unit'), field: { name: 'unitName' } },
+						{
+							header: t('minutesEditor.attendance.present'),
+							render: (row) => <YCheckbox doc={doc} map={row} name="present" label={t('minutesEditor.attendance.present')} editable={editable} testId="attendance-present" />,
+						},
+						{ header: t('minutesEditor.attendance.join'), render: (row) => clockTime(readText(row, 'firstJoinAt')) },
+						{ header: t('minutesEditor.attendance.leave'), render: (row) => clockTime(readText(row, 'lastLeaveAt')) },
+						{
+							header: t('minutesEditor.attendance.minutes'),
+							render: (row) => <YCount doc={doc} map={row} name="minutesAttended" label={t('minutesEditor.attendance.minutes')} editable={editable} />,
+						},
+						{ header: t('minutesEditor.attendance.note'), field: { name: 'note' } },
+					]}
+					rules={{
+						removeName: (row) => readText(row, 'unitName'),
+						addLabel: t('minutesEditor.attendance.add'),
+						blank: () => ({ id: crypto.randomUUID(), unitId: null, unitName: '', present: true, firstJoinAt: '', lastLeaveAt: '', minutesAttended: 0, note: '' }),
+					}}
+				/>
+			</Part>
 
-			<section className="minutes-part" aria-labelledby="me-agenda">
-				<h3 id="me-agenda">{t('minutesEditor.section.agenda')}</h3>
+			<Part name="agenda">
 				{agenda.map((row, index) => {
 					const id = readText(row, 'id') || `item-${index + 1}`;
 					const presence = `agenda:${id}`;
@@ -364,17 +346,10 @@ function EditorForm({ provider, state, editable, canEdit, user, segmentHref, err
 						</article>
 					);
 				})}
-				{editable && (
-					<button type="button" onClick={() => add(agendaArray, { id: crypto.randomUUID(), title: '', presenter: '' })}>
-						{t('minutesEditor.agenda.add')}
-					</button>
-				)}
-			</section>
+				<AddRowButton form={rowForm} array={agendaArray} label={t('minutesEditor.agenda.add')} blank={() => ({ id: crypto.randomUUID(), title: '', presenter: '' })} />
+			</Part>
 
-			<section className="minutes-part" aria-labelledby="me-conclusions">
-				<h3 id="me-conclusions">
-					{t('minutesEditor.section.conclusions')} {chips('conclusions')}
-				</h3>
+			<Part name="conclusions" chips={chips}>
 				<RichTextSection
 					provider={provider}
 					fragmentName={MINUTES_YDOC_ROOTS.conclusions}
@@ -385,88 +360,33 @@ function EditorForm({ provider, state, editable, canEdit, user, segmentHref, err
 					segmentHref={segmentHref}
 					testId="rich-conclusions"
 				/>
-			</section>
+			</Part>
 
-			<section className="minutes-part" aria-labelledby="me-tasks">
-				<h3 id="me-tasks">
-					{t('minutesEditor.section.tasks')} {chips('tasks')}
-				</h3>
+			<Part name="tasks" chips={chips}>
 				<datalist id={unitsList}>
 					{attendance.map((row, index) => (
 						<option key={readText(row, 'id') || index} value={readText(row, 'unitName')} />
 					))}
 				</datalist>
-				<table className="minutes-table" data-testid="tasks-table">
-					<thead>
-						<tr>
-							<th>{t('minutesEditor.tasks.unit')}</th>
-							<th>{t('minutesEditor.tasks.text')}</th>
-							<th>{t('minutesEditor.tasks.deadline')}</th>
-							{editable && <th />}
-						</tr>
-					</thead>
-					<tbody>
-						{tasks.map((row, index) => {
-							// A person's edit of any field makes the task theirs: the "machine" flag goes in the same change.
-							const reviewed = () => {
-								if (row.get('machine') === true) {
-									row.set('machine', false);
-								}
-							};
-							const unitChosen = (name: string) => {
-								reviewed();
-								const match = attendance.find((line) => readText(line, 'unitName') === name);
-								const unitId = match ? (match.get('unitId') ?? null) : null;
-								if (row.get('unitId') !== unitId) {
-									row.set('unitId', unitId);
-								}
-							};
-							return (
-								<tr key={readText(row, 'id') || index} data-testid="task-row" className={row.get('machine') === true ? 'machine-row' : undefined}>
-									<td>
-										{row.get('machine') === true && (
-											<span className="machine-badge" data-testid="machine-badge">
-												{t('minutesEditor.machine.badge')}
-												{typeof row.get('sourceSegmentId') === 'string' && segmentHref(row.get('sourceSegmentId') as string) !== null && (
-													<>
-														{' · '}
-														<a href={segmentHref(row.get('sourceSegmentId') as string) ?? undefined} target="_blank" rel="noopener">
-															{t('minutesEditor.machine.source')}
-														</a>
-													</>
-												)}
-											</span>
-										)}
-										{rowField('tasks', row, 'unitName', t('minutesEditor.tasks.unit'), { list: unitsList, also: unitChosen })}
-									</td>
-									<td>{rowField('tasks', row, 'text', t('minutesEditor.tasks.text'), { kind: 'textarea', also: reviewed })}</td>
-									<td>{rowField('tasks', row, 'deadline', t('minutesEditor.tasks.deadline'), { kind: 'date', also: reviewed })}</td>
-									{editable && (
-										<td>
-											<button type="button" className="row-remove" aria-label={t('minutesEditor.row.removeLabel', { name: readText(row, 'text').slice(0, 40) })} onClick={() => remove(tasksArray, row)}>
-												×
-											</button>
-										</td>
-									)}
-								</tr>
-							);
-						})}
-					</tbody>
-				</table>
-				{editable && (
-					<button
-						type="button"
-						onClick={() => add(tasksArray, { id: crypto.randomUUID(), unitId: null, unitName: '', text: '', deadline: '', agendaItemId: '', sourceSegmentId: null, machine: false })}
-					>
-						{t('minutesEditor.tasks.add')}
-					</button>
-				)}
-			</section>
+				<YRowTable
+					form={rowForm}
+					part="tasks"
+					array={doc.getArray<unknown>(MINUTES_YDOC_ROOTS.tasks)}
+					rowAttributes={(row) => ({ testId: 'task-row', className: row.get('machine') === true ? 'machine-row' : undefined })}
+					columns={[
+						{ header: t('minutesEditor.tasks.unit'), render: machineBadge, field: { name: 'unitName', list: unitsList, also: unitChosen } },
+						{ header: t('minutesEditor.tasks.text'), field: { name: 'text', kind: 'textarea', also: reviewed } },
+						{ header: t('minutesEditor.tasks.deadline'), field: { name: 'deadline', kind: 'date', also: reviewed } },
+					]}
+					rules={{
+						removeName: (row) => readText(row, 'text').slice(0, 40),
+						addLabel: t('minutesEditor.tasks.add'),
+						blank: () => ({ id: crypto.randomUUID(), unitId: null, unitName: '', text: '', deadline: '', agendaItemId: '', sourceSegmentId: null, machine: false }),
+					}}
+				/>
+			</Part>
 
-			<section className="minutes-part" aria-labelledby="me-signers">
-				<h3 id="me-signers">
-					{t('minutesEditor.section.signers')} {chips('signers')}
-				</h3>
+			<Part name="signers" chips={chips}>
 				<div className="signers">
 					{signers.map((row, index) => (
 						<fieldset key={index} data-testid={`signer-${readText(row, 'role')}`}>
@@ -476,32 +396,41 @@ function EditorForm({ provider, state, editable, canEdit, user, segmentHref, err
 						</fieldset>
 					))}
 				</div>
-			</section>
+			</Part>
 
-			<section className="minutes-part" aria-labelledby="me-recipients">
-				<h3 id="me-recipients">
-					{t('minutesEditor.section.recipients')} {chips('recipients')}
-				</h3>
-				<ul className="recipients" data-testid="recipients">
-					{recipients.map((row, index) => (
-						<li key={readText(row, 'id') || index}>
-							{rowField('recipients', row, 'name', t('minutesEditor.recipients.name'))}
-							{editable && (
-								<button type="button" className="row-remove" aria-label={t('minutesEditor.row.removeLabel', { name: readText(row, 'name') })} onClick={() => remove(recipientsArray, row)}>
-									×
-								</button>
-							)}
-						</li>
-					))}
-				</ul>
-				{editable && (
-					<button type="button" onClick={() => add(recipientsArray, { id: crypto.randomUUID(), unitId: null, name: '' })}>
-						{t('minutesEditor.recipients.add')}
-					</button>
-				)}
+			<Part name="recipients" chips={chips}>
+				<YRowList
+					form={rowForm}
+					part="recipients"
+					array={doc.getArray<unknown>(MINUTES_YDOC_ROOTS.recipients)}
+					columns={[{ header: t('minutesEditor.recipients.name'), field: { name: 'name' } }]}
+					rules={{ removeName: (row) => readText(row, 'name'), addLabel: t('minutesEditor.recipients.add'), blank: () => ({ id: crypto.randomUUID(), unitId: null, name: '' }) }}
+				/>
 				<div className="field-grid">{field('archive')}</div>
-			</section>
+			</Part>
 		</div>
+	);
+}
+
+type PartName = 'header' | 'session' | 'attendance' | 'agenda' | 'conclusions' | 'tasks' | 'signers' | 'recipients';
+
+/** One part of the form, titled by its section name; `chips` shows who edits in it. */
+function Part({ name, chips, children }: { name: PartName; chips?: (section: string) => ReactNode; children: ReactNode }) {
+	const { t } = useI18n();
+	const title = t(`minutesEditor.section.${name}`);
+	return (
+		<section className="minutes-part" aria-labelledby={`me-${name}`}>
+			<h3 id={`me-${name}`}>
+				{chips ? (
+					<>
+						{title} {chips(name)}
+					</>
+				) : (
+					title
+				)}
+			</h3>
+			{children}
+		</section>
 	);
 }
 

@@ -3,7 +3,10 @@ import { useI18n } from '../i18n/index.tsx';
 import { request, type AppSocket } from '../signaling/socket.ts';
 import { useConfirm } from '../ui/confirm-dialog.tsx';
 
-/** The chair's room-wide actions: mute everyone, lock, pause the recording, end the meeting (asking first). */
+/**
+ * The chair's room-wide actions: mute everyone, lock, pause the recording, end the meeting (asking
+ * first), and whether communes entering from now on start muted (large meetings).
+ */
 export function ChairPanel({ snapshot, socket, act }: { snapshot: RoomSnapshot; socket: AppSocket; act: (fn: () => Promise<unknown>) => () => void }) {
 	const { t } = useI18n();
 	const confirm = useConfirm();
@@ -36,6 +39,16 @@ export function ChairPanel({ snapshot, socket, act }: { snapshot: RoomSnapshot; 
 					{t('room.end')}
 				</button>
 			</div>
+			{/* Shows the room's setting, not a local one: it changes when the server says so. */}
+			<label className="inline join-muted" title={t('room.joinMuted.hint')}>
+				<input
+					type="checkbox"
+					data-testid="join-muted"
+					checked={snapshot.settings.joinMuted}
+					onChange={(e) => act(() => request(socket, 'chair:join-muted', { joinMuted: e.target.checked }))()}
+				/>
+				{t('room.joinMuted')}
+			</label>
 		</section>
 	);
 }

@@ -1,10 +1,12 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { ParticipantView } from '#shared/protocol/index.ts';
 import { useI18n } from '../i18n/index.tsx';
 import type { AppSocket } from '../signaling/socket.ts';
 import { useErrorText } from '../ui/error-text.ts';
 import { ChairPanel } from './chair-panel.tsx';
 import { ControlBar } from './control-bar.tsx';
 import { FloorQueue } from './floor-queue.tsx';
+import { GalleryPager } from './gallery-pager.tsx';
 import { MediaElement } from './media-element.tsx';
 import { RecordingBadge } from './recording-badge.tsx';
 import { RejoinNote } from './rejoin-note.tsx';
@@ -12,6 +14,7 @@ import type { RoomClient } from './room-client.ts';
 import { RoomToasts } from './room-toasts.tsx';
 import { RosterList } from './roster-list.tsx';
 import { SelfTile, SiteTile } from './site-tile.tsx';
+import { useGallery } from './use-gallery.ts';
 import { useNow } from './use-now.ts';
 import { useRoom } from './use-room.ts';
 import './room.css';
@@ -29,10 +32,13 @@ export function ConferenceView({ client, socket, local }: { client: RoomClient; 
 	const root = useRef<HTMLDivElement>(null);
 	const now = useNow();
 	const me = snapshot?.participants.find((p) => p.id === client.participantId);
-	const others = snapshot?.participants.filter((p) => p.id !== client.participantId) ?? [];
-	const sharer = others.find((p) => p.screenSharing);
-	const largeId = sharer?.id ?? (snapshot?.spotlight && snapshot.spotlight !== me?.id ? snapshot.spotlight : null) ?? (speaker && speaker !== me?.id ? speaker : null) ?? others[0]?.id ?? null;
-	const large = others.find((p) => p.id === largeId);
+	// Large tile, recent speakers and one gallery page; the client tells the server (room:view) so
+	// that only these sites' video comes down.
+	const { layout, setPage } = useGallery(client, snapshot, speaker);
+	const byId = useMemo(() => new Map(snapshot?.participants.map((p) => [p.id, p])), [snapshot]);
+	const large = layout?.large ? byId.get(layout.large) : undefined;
+	const stripTiles = (layout?.strip ?? []).flatMap((id) => byId.get(id) ?? []);
+	const pageTiles = (layout?.page ?? []).flatMap((id) => byId.get(id) ?? []);
 	const isChair = me?.chair ?? false;
 	const queued = new Set(snapshot?.floorQueue.map((f) => f.participantId));
 
@@ -47,10 +53,6 @@ export function ConferenceView({ client, socket, local }: { client: RoomClient; 
 	const chairAway = !isChair && chairSeen && !chairPresent && state.state === 'joined';
 
 	useEffect(() => {
-		void client.setLarge(largeId);
-	}, [client, largeId]);
-
-	useEffect(() => {
 		document.body.classList.add('in-conference');
 		// The room covers the page: the top bar and footer behind it must not take the keyboard's focus either.
 		const behind = [...document.querySelectorAll<HTMLElement>('body > #root > header.topbar, body > #root > footer')];
@@ -60,6 +62,19 @@ export function ConferenceView({ client, socket, local }: { client: RoomClient; 
 			behind.forEach((element) => (element.inert = false));
 		};
 	}, []);
+
+	const thumbnail = (p: ParticipantView) => (
+		<SiteTile
+			key={p.id}
+			participant={p}
+			track={tracks.get(p.id)?.camera}
+			big={false}
+			screen={false}
+			speaking={speaker === p.id}
+			floor={snapshot?.spotlight === p.id}
+			hand={queued.has(p.id)}
+		/>
+	);
 
 	const act = (fn: () => Promise<unknown>) => () => {
 		setError(null);
@@ -149,20 +164,15 @@ export function ConferenceView({ client, socket, local }: { client: RoomClient; 
 						floor={!!me && snapshot?.spotlight === me.id}
 						hand={!!me && queued.has(me.id)}
 					/>
-					{others
-						.filter((p) => p.id !== largeId)
-						.map((p) => (
-							<SiteTile
-								key={p.id}
-								participant={p}
-								track={tracks.get(p.id)?.camera}
-								big={false}
-								screen={false}
-								speaking={speaker === p.id}
-								floor={snapshot?.spotlight === p.id}
-								hand={queued.has(p.id)}
-							/>
-						))}
+					{stripTiles.length > 0 && (
+						<div className="strip" role="group" aria-label={t('room.gallery.recent')} data-testid="speaker-strip">
+							{stripTiles.map(thumbnail)}
+						</div>
+					)}
+					<div className="gallery" role="group" aria-label={t('room.gallery.label')} data-testid="gallery">
+						{pageTiles.map(thumbnail)}
+					</div>
+					{layout && layout.pageCount > 1 && <GalleryPager pageIndex={layout.pageIndex} pageCount={layout.pageCount} onPage={setPage} />}
 				</div>
 			</div>
 			<aside className="side">
@@ -171,9 +181,8 @@ export function ConferenceView({ client, socket, local }: { client: RoomClient; 
 				{snapshot && <RosterList snapshot={snapshot} me={me?.id ?? null} speaker={speaker} isChair={isChair} now={now} socket={socket} act={act} />}
 			</aside>
 			<ControlBar client={client} socket={socket} snapshot={snapshot} isChair={isChair} fullscreenTarget={root} act={act} />
-			{others.map((p) => (
-				<MediaElement key={`audio-${p.id}`} track={tracks.get(p.id)?.audio} kind="audio" label={p.displayName} />
-			))}
+			{/* Every site heard, whether or not its tile is on screen: the server sends only unmuted microphones. */}
+			{[...tracks].map(([id, remote]) => remote.audio && <MediaElement key={`audio-${id}`} track={remote.audio} kind="audio" label={byId.get(id)?.displayName ?? ''} />)}
 		</div>
 	);
 }

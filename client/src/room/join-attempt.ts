@@ -29,10 +29,23 @@ export class JoinAttempt {
 	accepted = false;
 	readonly producers = new Map<Source, Producer>();
 	readonly consumers = new Map<string, ConsumerEntry>();
-	/** Producers being consumed right now, so that a snapshot and a producer:added never consume one twice. */
+	/**
+	 * Consumers the server announced (consumer:added) that the browser is still setting up, and
+	 * those of them the server closed meanwhile (consumer:closed overtook the setup): closed as soon
+	 * as they exist instead of lingering as a frozen tile.
+	 */
 	readonly consuming = new Set<string>();
-	/** Producers announced while this attempt was still creating its transports (consumed once they exist). */
-	readonly announced = new Map<string, { participantId: string; source: Source }>();
+	readonly closedWhileConsuming = new Set<string>();
+	/** room:receive went through: the server makes consumers for this attempt's peer and takes its room:view. */
+	receiving = false;
+	/** The last room:view sent for this attempt's peer (a key), so that an unchanged view is not sent again. */
+	viewSent: string | null = null;
+	/**
+	 * The last producer:layers for this site's camera: a camera produced again (after audio-only)
+	 * starts at it instead of sending every layer until the server says so again. Per attempt: a
+	 * rejoined peer is new to the server, which tells it afresh.
+	 */
+	cameraLayers: number | null = null;
 	readonly #iceTimers = new Map<Transport, ReturnType<typeof setTimeout>>();
 	#closed = false;
 
@@ -96,6 +109,7 @@ export class JoinAttempt {
 		this.producers.clear();
 		this.consumers.clear();
 		this.consuming.clear();
-		this.announced.clear();
+		this.closedWhileConsuming.clear();
+		this.receiving = false;
 	}
 }

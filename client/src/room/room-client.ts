@@ -1,6 +1,7 @@
 import { Device } from 'mediasoup-client';
-import type { Consumer, Producer, RtpCapabilities, Transport } from 'mediasoup-client/lib/types.js';
-import type { RoomSnapshot } from '#shared/protocol/index.ts';
+import type { MediaKind, Producer, RtpCapabilities, RtpParameters, Transport } from 'mediasoup-client/lib/types.js';
+import type { RoomDelta, RoomSnapshot } from '#shared/protocol/index.ts';
+import { applyRoomDelta } from '#shared/room/room-delta.ts';
 import { CAMERA_ENCODINGS } from '../media/camera.ts';
 import { QualityMeter, type ConnectionQuality } from '../media/connection-quality.ts';
 import { selectedPath } from '../media/selected-path.ts';
@@ -25,6 +26,11 @@ export type Notice = 'muted' | 'unmute-requested' | 'floor-granted' | 'muted-by-
 
 export type RemoteTracks = { audio?: MediaStreamTrack; camera?: MediaStreamTrack; screen?: MediaStreamTrack };
 
+/** What the site shows (room:view): the large tile, then its thumbnails in order (participant ids). */
+export type RoomView = { large: string | null; thumbnails: readonly string[] };
+
+type ConsumerAdded = { consumerId: string; producerId: string; participantId: string; kind: MediaKind; source: Source; rtpParameters: RtpParameters };
+
 export type RoomClientOptions = {
 	/** A mediasoup Device for this window; the unit tests pass one running on mediasoup-client's FakeHandler. */
 	createDevice?: () => Device;
@@ -43,11 +49,22 @@ type Listeners = {
 /** If ICE restart does not bring a transport back within this time, the client rejoins from scratch. */
 const ICE_RECOVERY_MS = 10_000;
 
+/** room:view takes at most this many thumbnails (its schema), whatever the room's settings say. */
+const MAX_VIEW_THUMBNAILS = 64;
+
+/**
+ * Deltas kept while a room:resync is under way, to apply on top of its answer instead of finding
+ * a gap again at once (at 170 sites a join or a mute arrives every few hundred ms).
+ */
+const MAX_HELD_DELTAS = 200;
+
 /**
  * One site's membership of a live meeting: joins (or waits), sends the local microphone and
- * camera (VP8 simulcast), receives every other site, follows the chair's actions, and recovers
- * from signalling drops (rejoin) and ICE failures (restart ICE, then rejoin). Each join runs as a
- * JoinAttempt that owns its transports; a newer join closes the older one (see join-attempt.ts).
+ * camera (VP8 simulcast), receives what the server makes for it (the audio of unmuted sites, the
+ * video of the sites its view shows), follows the room state (deltas, resync on a gap) and the
+ * chair's actions, and recovers from signalling drops (rejoin) and ICE failures (restart ICE, then
+ * rejoin). Each join runs as a JoinAttempt that owns its transports; a newer join closes the older
+ * one (see join-attempt.ts).
  */
 export class RoomClient {
 	readonly #socket: AppSocket;
@@ -62,7 +79,6 @@ export class RoomClient {
 		notice: new Set(),
 		speaker: new Set(),
 	};
-	#device: Device | undefined;
 	#deviceLoad: Promise<Device> | undefined;
 	/** The current join; only it is open, and only its transports may talk to the server. */
 	#attempt: JoinAttempt | null = null;
@@ -71,7 +87,13 @@ export class RoomClient {
 	#state: RoomState = 'joining';
 	#audioOnly = false;
 	#micMuted = false;
-	#large: string | null = null;
+	/** What the page shows; sent as room:view to every attempt once it receives. Null until the page says. */
+	#view: RoomView | null = null;
+	/** A room:resync is under way; the deltas that arrive meanwhile wait for its answer. */
+	#resyncing = false;
+	#heldDeltas: RoomDelta[] = [];
+	/** A room:join is on its way: deltas wait for its snapshot. */
+	#joining = false;
 	#recovery = { iceRestarts: 0, rejoins: 0 };
 	#rejoinStatus: RejoinStatus | null = null;
 	#retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -88,8 +110,10 @@ export class RoomClient {
 		this.#createDevice = options.createDevice ?? (() => new Device());
 		this.#random = options.random ?? Math.random;
 		socket.on('room:snapshot', this.#onSnapshot);
-		socket.on('producer:added', this.#onProducerAdded);
+		socket.on('room:delta', this.#onDelta);
+		socket.on('consumer:added', this.#onConsumerAdded);
 		socket.on('consumer:closed', this.#onConsumerClosed);
+		socket.on('producer:layers', this.#onProducerLayers);
 		socket.on('room:closed', this.#onRoomClosed);
 		socket.on('room:admitted', this.#onAdmitted);
 		socket.on('room:active-speaker', this.#onSpeaker);
@@ -267,7 +291,11 @@ export class RoomClient {
 		}
 	}
 
-	/** Audio-only: stop sending the camera and stop receiving video, for a weak link. */
+	/**
+	 * Audio-only: stop sending the camera and stop receiving video, for a weak link. The server
+	 * closes this site's video consumers itself once it knows (room:set-state), and makes them
+	 * again from the view when the mode ends.
+	 */
 	async setAudioOnly(audioOnly: boolean): Promise<void> {
 		this.#audioOnly = audioOnly;
 		const attempt = this.#attempt;
@@ -280,11 +308,6 @@ export class RoomClient {
 			const video = this.#local.getVideoTracks()[0];
 			if (video) {
 				await this.#produce(attempt, 'camera', video);
-			}
-		}
-		for (const { consumer } of [...(attempt?.consumers.values() ?? [])]) {
-			if (consumer.kind === 'video') {
-				await this.#setConsumerPaused(consumer, audioOnly);
 			}
 		}
 		await request(this.#socket, 'room:set-state', { audioOnly });
@@ -321,16 +344,41 @@ export class RoomClient {
 		await request(this.#socket, 'producer:close', { producerId: screen.id }).catch(() => undefined);
 	}
 
-	/** The participant shown large receives the top simulcast layer; everyone else thumbnails. */
-	async setLarge(participantId: string | null): Promise<void> {
-		if (participantId === this.#large) {
+	/**
+	 * What the page shows: the server receives video for exactly these sites, the large one at the
+	 * top simulcast layer and the thumbnails at the lowest. Sent now if the current join receives
+	 * already (an unchanged view is not sent again), else once it does; every rejoin sends it again.
+	 */
+	async setView(view: RoomView): Promise<void> {
+		const limit = Math.min(MAX_VIEW_THUMBNAILS, this.#snapshot?.settings.maxThumbnails ?? MAX_VIEW_THUMBNAILS);
+		this.#view = { large: view.large, thumbnails: view.thumbnails.slice(0, limit) };
+		await this.#sendView();
+	}
+
+	/**
+	 * Sends the view to the current attempt's peer. Only an attempt whose room:receive went through
+	 * sends it: a superseded one would set the newer join's view, and one not receiving yet sends
+	 * it right after room:receive.
+	 */
+	async #sendView(): Promise<void> {
+		const attempt = this.#attempt;
+		const view = this.#view;
+		if (!attempt || attempt.closed || !attempt.receiving || !view) {
 			return;
 		}
-		this.#large = participantId;
-		for (const { consumer, participantId: owner } of [...(this.#attempt?.consumers.values() ?? [])]) {
-			if (consumer.kind === 'video') {
-				await request(this.#socket, 'consumer:set-layout', { consumerId: consumer.id, large: owner === participantId }).catch(() => undefined);
+		const key = JSON.stringify(view);
+		if (key === attempt.viewSent) {
+			return;
+		}
+		attempt.viewSent = key;
+		try {
+			await request(this.#socket, 'room:view', { large: view.large, thumbnails: [...view.thumbnails] });
+		} catch (error) {
+			// Not applied: the same view asked again must be sent again.
+			if (attempt.viewSent === key) {
+				attempt.viewSent = null;
 			}
+			throw error;
 		}
 	}
 
@@ -366,8 +414,10 @@ export class RoomClient {
 		this.#emit('tracks');
 		const s = this.#socket;
 		s.off('room:snapshot', this.#onSnapshot);
-		s.off('producer:added', this.#onProducerAdded);
+		s.off('room:delta', this.#onDelta);
+		s.off('consumer:added', this.#onConsumerAdded);
 		s.off('consumer:closed', this.#onConsumerClosed);
+		s.off('producer:layers', this.#onProducerLayers);
 		s.off('room:closed', this.#onRoomClosed);
 		s.off('room:admitted', this.#onAdmitted);
 		s.off('room:active-speaker', this.#onSpeaker);
@@ -383,55 +433,59 @@ export class RoomClient {
 
 	/**
 	 * The steps of one join. After every wait the attempt checks that it is still the current one
-	 * (SupersededError otherwise): a superseded attempt must not send transport:create or
-	 * consumer:create, which the server would apply to the newer join's peer.
+	 * (SupersededError otherwise): a superseded attempt must not send transport:create,
+	 * room:receive or room:view, which the server would apply to the newer join's peer.
 	 */
 	async #run(attempt: JoinAttempt): Promise<void> {
-		const result = await request(this.#socket, 'room:join', this.#target);
+		// Deltas right behind the reply can be dispatched before this code resumes (one network read
+		// carries both): they are held and applied on top of the reply's snapshot.
+		this.#joining = true;
+		let result;
+		try {
+			result = await request(this.#socket, 'room:join', this.#target);
+		} finally {
+			this.#joining = false;
+		}
 		attempt.check();
 		attempt.accepted = true;
 		this.#participantId = result.participantId;
 		if (result.status === 'waiting') {
+			this.#heldDeltas = [];
 			this.#joinSucceeded('waiting');
 			return;
 		}
 		this.#applySnapshot(result.snapshot);
+		this.#replayHeld(true);
 		const device = await this.#loadDevice(result.routerRtpCapabilities);
 		attempt.check();
 		attempt.adopt('send', await this.#createTransport(attempt, device, 'send'));
 		attempt.check();
 		attempt.adopt('recv', await this.#createTransport(attempt, device, 'recv'));
+		if (this.#audioOnly) {
+			// The server knows a rejoined site afresh: tell it again, so the others keep showing the mode,
+			// and before room:receive, so that it makes no video consumers for this site at all.
+			await request(this.#socket, 'room:set-state', { audioOnly: true });
+			attempt.check();
+		}
+		await request(this.#socket, 'room:receive', { rtpCapabilities: device.rtpCapabilities });
+		attempt.check();
+		attempt.receiving = true;
+		// The view the page set before (or during) this join; a failure leaves audio and the view's next change.
+		await this.#sendView().catch((error: unknown) => console.warn('room:view failed', error));
+		attempt.check();
 		const audio = this.#local.getAudioTracks()[0];
 		if (audio) {
-			await this.#produce(attempt, 'microphone', audio);
+			// A muted microphone is created paused on the server: it is never heard, not even for the
+			// moment a separate pause would take to arrive.
+			const mic = await this.#produce(attempt, 'microphone', audio);
 			attempt.check();
 			if (this.#micMuted) {
-				await this.setMicMuted(true);
+				mic?.pause();
 			}
 		}
 		const video = this.#local.getVideoTracks()[0];
 		if (video && !this.#audioOnly) {
 			await this.#produce(attempt, 'camera', video);
-		}
-		attempt.check();
-		if (this.#audioOnly) {
-			// The server knows a rejoined site afresh: tell it again, so the others keep showing the mode.
-			await request(this.#socket, 'room:set-state', { audioOnly: true });
-			attempt.check();
-		}
-		// The newest snapshot, not the join reply: sites that joined or produced while this window was
-		// setting up are in it, or were announced meanwhile.
-		const producers = new Map(attempt.announced);
-		attempt.announced.clear();
-		for (const participant of this.#snapshot?.participants ?? []) {
-			if (participant.id !== this.#participantId) {
-				participant.producers.forEach((producer) => producers.set(producer.id, { participantId: participant.id, source: producer.source }));
-			}
-		}
-		for (const [producerId, { participantId, source }] of producers) {
-			attempt.check();
-			// A producer that closed meanwhile is not_found; the others still get consumed.
-			await this.#consume(attempt, participantId, producerId, source).catch((error: unknown) => console.warn('consume failed', error));
 		}
 		attempt.check();
 		this.#joinSucceeded('joined');
@@ -483,10 +537,7 @@ export class RoomClient {
 		if (!this.#deviceLoad) {
 			const device = this.#createDevice();
 			this.#deviceLoad = device.load({ routerRtpCapabilities }).then(
-				() => {
-					this.#device = device;
-					return device;
-				},
+				() => device,
 				(error: unknown) => {
 					this.#deviceLoad = undefined;
 					throw error;
@@ -552,7 +603,7 @@ export class RoomClient {
 		// sends the same tracks again on new producers.
 		const producer =
 			source === 'microphone'
-				? await send.produce({ track, stopTracks: false, codecOptions: { opusFec: true, opusDtx: true }, appData: { source } })
+				? await send.produce({ track, stopTracks: false, codecOptions: { opusFec: true, opusDtx: true }, appData: { source, paused: this.#micMuted } })
 				: source === 'camera'
 					? await send.produce({ track, stopTracks: false, encodings: CAMERA_ENCODINGS, appData: { source } })
 					: await send.produce({ track, stopTracks: false, encodings: [{ maxBitrate: 1_500_000 }], appData: { source } });
@@ -561,46 +612,40 @@ export class RoomClient {
 			return null;
 		}
 		attempt.producers.set(source, producer);
+		if (source === 'camera' && attempt.cameraLayers !== null) {
+			await this.#limitCamera(producer, attempt.cameraLayers);
+		}
 		return producer;
 	}
 
-	async #consume(attempt: JoinAttempt, participantId: string, producerId: string, source: Source): Promise<void> {
-		const recv = attempt.recv;
-		const device = this.#device;
-		if (attempt.closed || !recv || !device || attempt.consuming.has(producerId) || [...attempt.consumers.values()].some((c) => c.consumer.producerId === producerId)) {
+	/** Stops the browser sending the camera's simulcast layers above `layer` (nobody receives them). */
+	async #limitCamera(producer: Producer, layer: number): Promise<void> {
+		if (producer.closed) {
 			return;
 		}
-		attempt.consuming.add(producerId);
+		await producer.setMaxSpatialLayer(layer).catch((error: unknown) => console.warn('setMaxSpatialLayer failed', error));
+	}
+
+	/**
+	 * Sets up a consumer the server made for this attempt's peer, then asks the server to resume it
+	 * (it starts paused so that no packet is lost before the browser is ready). Whatever finishes
+	 * after the attempt closed is closed again and not resumed: that consumer belonged to the old peer.
+	 */
+	async #consume(attempt: JoinAttempt, recv: Transport, params: ConsumerAdded): Promise<void> {
+		const { consumerId, producerId, participantId, kind, source, rtpParameters } = params;
+		attempt.consuming.add(consumerId);
 		try {
-			const params = await request(this.#socket, 'consumer:create', { producerId, rtpCapabilities: device.rtpCapabilities });
-			// A rejoin meanwhile replaced the transports: that server consumer belonged to the old peer.
-			if (attempt.closed) {
-				return;
-			}
-			const consumer = await recv.consume({ id: params.consumerId, producerId, kind: params.kind, rtpParameters: params.rtpParameters });
-			if (attempt.closed) {
+			const consumer = await recv.consume({ id: consumerId, producerId, kind, rtpParameters });
+			if (attempt.closed || attempt.closedWhileConsuming.has(consumerId)) {
 				consumer.close();
 				return;
 			}
-			attempt.consumers.set(consumer.id, { consumer, participantId, source });
-			// Created paused on the server; audio-only keeps video that way on both ends.
-			await this.#setConsumerPaused(consumer, consumer.kind === 'video' && this.#audioOnly);
-			if (consumer.kind === 'video') {
-				await request(this.#socket, 'consumer:set-layout', { consumerId: consumer.id, large: participantId === this.#large }).catch(() => undefined);
-			}
+			attempt.consumers.set(consumerId, { consumer, participantId, source });
 			this.#emit('tracks');
+			await request(this.#socket, 'consumer:resume', { consumerId });
 		} finally {
-			attempt.consuming.delete(producerId);
-		}
-	}
-
-	async #setConsumerPaused(consumer: Consumer, paused: boolean): Promise<void> {
-		if (paused) {
-			consumer.pause();
-			await request(this.#socket, 'consumer:pause', { consumerId: consumer.id });
-		} else {
-			consumer.resume();
-			await request(this.#socket, 'consumer:resume', { consumerId: consumer.id });
+			attempt.consuming.delete(consumerId);
+			attempt.closedWhileConsuming.delete(consumerId);
 		}
 	}
 
@@ -620,6 +665,87 @@ export class RoomClient {
 	};
 
 	/**
+	 * Applies a delta on top of the state this window has; on a gap asks for the whole state
+	 * (room:resync, one at a time) and keeps the deltas that arrive meanwhile for its answer.
+	 * Before the join reply's snapshot there is nothing to apply a delta to: that snapshot is newer.
+	 */
+	readonly #onDelta = (delta: RoomDelta): void => {
+		if (this.#resyncing || this.#joining) {
+			if (this.#heldDeltas.length < MAX_HELD_DELTAS) {
+				this.#heldDeltas.push(delta);
+			}
+			return;
+		}
+		const current = this.#snapshot;
+		if (!current) {
+			return;
+		}
+		const result = applyRoomDelta(current, delta);
+		if (result.kind === 'applied') {
+			this.#snapshot = result.snapshot;
+			this.#emit('snapshot', result.snapshot);
+		} else if (result.kind === 'gap') {
+			this.#heldDeltas = [delta];
+			void this.#resync();
+		}
+	};
+
+	async #resync(): Promise<void> {
+		const attempt = this.#attempt;
+		this.#resyncing = true;
+		let snapshot: RoomSnapshot | null = null;
+		try {
+			snapshot = await request(this.#socket, 'room:resync', {});
+		} catch (error) {
+			// The next gap asks again; a rejoin brings the whole state anyway.
+			console.warn('room:resync failed', error);
+		}
+		this.#resyncing = false;
+		if (this.#closed) {
+			this.#heldDeltas = [];
+			return;
+		}
+		// An answer for a join that a rejoin replaced may be of the room the meeting has left.
+		if (snapshot && attempt === this.#attempt) {
+			this.#applySnapshot(snapshot);
+		}
+		this.#replayHeld(snapshot !== null);
+	}
+
+	/**
+	 * Applies the held deltas in seq order on top of the state, skipping what it holds already. A
+	 * gap left asks room:resync, unless `mayResync` is false (a resync just failed: then the next
+	 * delta asks, rather than a loop against a failing server).
+	 */
+	#replayHeld(mayResync: boolean): void {
+		const held = [...this.#heldDeltas].sort((a, b) => a.seq - b.seq);
+		this.#heldDeltas = [];
+		const base = this.#snapshot;
+		if (!base || this.#closed) {
+			return;
+		}
+		let state = base;
+		let gapAt = -1;
+		for (const [index, delta] of held.entries()) {
+			const result = applyRoomDelta(state, delta);
+			if (result.kind === 'applied') {
+				state = result.snapshot;
+			} else if (result.kind === 'gap') {
+				gapAt = index;
+				break;
+			}
+		}
+		if (state !== base) {
+			this.#snapshot = state;
+			this.#emit('snapshot', state);
+		}
+		if (gapAt >= 0 && mayResync) {
+			this.#heldDeltas = held.slice(gapAt);
+			void this.#resync();
+		}
+	}
+
+	/**
 	 * Keeps the newest state of the current room. A broadcast can overtake the join reply that
 	 * carries an older snapshot; a snapshot of another room (the meeting moved to a new one after
 	 * a media failure, seq starting again) always wins.
@@ -632,25 +758,49 @@ export class RoomClient {
 		this.#emit('snapshot', snapshot);
 	}
 
-	readonly #onProducerAdded = ({ participantId, producerId, source }: { participantId: string; producerId: string; source: Source }): void => {
+	/** Only the current attempt, once it has its receive transport, takes consumers: see #consume. */
+	readonly #onConsumerAdded = (params: ConsumerAdded): void => {
+		const attempt = this.#attempt;
+		const recv = attempt?.recv;
+		if (!attempt || attempt.closed || !recv || recv.closed || attempt.consumers.has(params.consumerId) || attempt.consuming.has(params.consumerId)) {
+			return;
+		}
+		void this.#consume(attempt, recv, params).catch((error: unknown) => console.warn('consume failed', error));
+	};
+
+	readonly #onConsumerClosed = ({ consumerId }: { consumerId: string }): void => {
+		const attempt = this.#attempt;
+		if (!attempt) {
+			return;
+		}
+		if (attempt.consuming.has(consumerId)) {
+			attempt.closedWhileConsuming.add(consumerId);
+		}
+		const entry = attempt.consumers.get(consumerId);
+		if (entry) {
+			entry.consumer.close();
+			attempt.consumers.delete(consumerId);
+			this.#emit('tracks');
+		}
+	};
+
+	/**
+	 * The layers anyone receives of this site's camera. Remembered also when the camera is not
+	 * there (audio-only, or its producer:create not answered yet: the server may tell before it
+	 * answers), for the camera produced next; a notice about an older camera producer is ignored.
+	 */
+	readonly #onProducerLayers = ({ producerId, maxSpatialLayer }: { producerId: string; maxSpatialLayer: number }): void => {
 		const attempt = this.#attempt;
 		if (!attempt || attempt.closed) {
 			return;
 		}
-		if (!attempt.recv) {
-			attempt.announced.set(producerId, { participantId, source });
+		const camera = attempt.producers.get('camera');
+		if (camera && camera.id !== producerId) {
 			return;
 		}
-		void this.#consume(attempt, participantId, producerId, source).catch((error: unknown) => console.warn('consume failed', error));
-	};
-
-	readonly #onConsumerClosed = ({ consumerId }: { consumerId: string }): void => {
-		const consumers = this.#attempt?.consumers;
-		const entry = consumers?.get(consumerId);
-		if (entry) {
-			entry.consumer.close();
-			consumers?.delete(consumerId);
-			this.#emit('tracks');
+		attempt.cameraLayers = maxSpatialLayer;
+		if (camera) {
+			void this.#limitCamera(camera, maxSpatialLayer);
 		}
 	};
 

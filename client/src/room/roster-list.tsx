@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { ParticipantView, RosterEntry, RosterState, RoomSnapshot } from '#shared/protocol/index.ts';
+import { foldVietnamese } from '#shared/text/fold-vietnamese.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { request, type AppSocket } from '../signaling/socket.ts';
 import { formatClock } from '../ui/format-date.ts';
@@ -8,13 +9,51 @@ import { SiteMenu } from './site-menu.tsx';
 import { ago } from './use-now.ts';
 
 type Act = (fn: () => Promise<unknown>) => () => void;
-type Filter = 'all' | RosterState;
 
-const FILTERS: RosterState[] = ['present', 'lost', 'waiting', 'absent', 'left', 'removed'];
+/**
+ * The chair's views of the roll call: everyone, the units in the room, those not in it (lost,
+ * left, removed, waiting at the door or never come: who is missing), those asking for the floor;
+ * and, under "by state", one state exactly (who dropped, who waits).
+ */
+type Group = 'all' | 'present' | 'away' | 'floor';
+type Filter = Group | RosterState;
 
-/** "Đồng Thịnh", "dong thinh" and "ĐỒNG" all find Xã Đồng Thịnh: operators type without diacritics. */
-function fold(text: string): string {
-	return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/gi, 'd').toLowerCase();
+const GROUPS = ['present', 'away', 'floor'] as const;
+const STATES: RosterState[] = ['lost', 'waiting', 'absent', 'left', 'removed'];
+
+/** The roll-call rows and what the filter and the search need of them, computed once per snapshot. */
+function indexRoster(roster: readonly RosterEntry[], floorQueue: RoomSnapshot['floorQueue']) {
+	const asking = new Set(floorQueue.map((f) => f.participantId));
+	const rows = roster.map((entry) => ({
+		entry,
+		// "Đồng Thịnh", "dong thinh" and "ĐỒNG" all find Xã Đồng Thịnh: operators type without diacritics.
+		folded: foldVietnamese(entry.unitName),
+		floor: entry.participantIds.some((id) => asking.has(id)),
+	}));
+	const counts: Record<Filter, number> = { all: rows.length, present: 0, away: 0, floor: 0, lost: 0, waiting: 0, absent: 0, left: 0, removed: 0 };
+	for (const row of rows) {
+		counts[row.entry.state] += 1;
+		if (row.entry.state !== 'present') {
+			counts.away += 1;
+		}
+		if (row.floor) {
+			counts.floor += 1;
+		}
+	}
+	return { rows, counts };
+}
+
+function matches(row: ReturnType<typeof indexRoster>['rows'][number], filter: Filter): boolean {
+	if (filter === 'all') {
+		return true;
+	}
+	if (filter === 'away') {
+		return row.entry.state !== 'present';
+	}
+	if (filter === 'floor') {
+		return row.floor;
+	}
+	return row.entry.state === filter;
 }
 
 /** One site in the room: its state (microphone, floor, hand) and, for the chair, its menu. */
@@ -111,11 +150,14 @@ export function RosterList({
 		/>
 	);
 	const roster = snapshot.roster;
-	const counts = useMemo(() => {
-		const c: Record<RosterState, number> = { present: 0, lost: 0, waiting: 0, absent: 0, left: 0, removed: 0 };
-		roster.forEach((r) => (c[r.state] += 1));
-		return c;
-	}, [roster]);
+	const { rows, counts } = useMemo(() => indexRoster(roster, snapshot.floorQueue), [roster, snapshot.floorQueue]);
+	// 170 names folded once per roster change, not once per keystroke and row.
+	const shown = useMemo(() => {
+		const needle = foldVietnamese(query.trim());
+		return rows.filter((row) => matches(row, filter) && (!needle || row.folded.includes(needle))).map((row) => row.entry);
+	}, [rows, filter, query]);
+	const participantsById = useMemo(() => new Map(snapshot.participants.map((p) => [p.id, p])), [snapshot.participants]);
+	const waitingById = useMemo(() => new Map(snapshot.waiting.map((w) => [w.id, w])), [snapshot.waiting]);
 
 	if (!isChair) {
 		return (
@@ -136,8 +178,6 @@ export function RosterList({
 	const listedWaiting = new Set(roster.flatMap((r) => r.waitingIds));
 	const unlisted = snapshot.participants.filter((p) => !listed.has(p.id));
 	const unlistedWaiting = snapshot.waiting.filter((w) => !listedWaiting.has(w.id));
-	const needle = fold(query.trim());
-	const shown = roster.filter((r) => (filter === 'all' || r.state === filter) && (!needle || fold(r.unitName).includes(needle)));
 	const waitingRow = (w: RoomSnapshot['waiting'][number]) => (
 		<span key={w.id} className="waiting-site" data-waiting={w.unitName}>
 			<span className="muted">{w.displayName !== w.unitName ? w.displayName : ''}</span>
@@ -176,12 +216,19 @@ export function RosterList({
 					</p>
 					<div className="roster-tools">
 						<select aria-label={t('room.roster.filter')} data-testid="roster-filter" value={filter} onChange={(e) => setFilter(e.target.value as Filter)}>
-							<option value="all">{t('room.roster.all', { count: roster.length })}</option>
-							{FILTERS.map((state) => (
-								<option key={state} value={state}>
-									{t(`room.roster.state.${state}`)} ({counts[state]})
+							<option value="all">{t('room.roster.all', { count: counts.all })}</option>
+							{GROUPS.map((group) => (
+								<option key={group} value={group}>
+									{t(`room.roster.filter.${group}`, { count: counts[group] })}
 								</option>
 							))}
+							<optgroup label={t('room.roster.filter.byState')}>
+								{STATES.map((state) => (
+									<option key={state} value={state}>
+										{t(`room.roster.state.${state}`)} ({counts[state]})
+									</option>
+								))}
+							</optgroup>
 						</select>
 						<input type="search" aria-label={t('room.roster.search')} placeholder={t('room.roster.search')} data-testid="roster-search" value={query} onChange={(e) => setQuery(e.target.value)} />
 					</div>
@@ -202,7 +249,7 @@ export function RosterList({
 							</div>
 							{detail(r) && <div className="roster-detail muted">{detail(r)}</div>}
 							{r.participantIds.map((id) => {
-								const p = snapshot.participants.find((x) => x.id === id);
+								const p = participantsById.get(id);
 								return (
 									p && (
 										<div key={id} className={`roster-site${speaker === id ? ' speaking' : ''}`} data-participant={p.unitName} data-mic-muted={String(p.micMuted)}>
@@ -212,7 +259,7 @@ export function RosterList({
 								);
 							})}
 							{r.waitingIds.map((id) => {
-								const w = snapshot.waiting.find((x) => x.id === id);
+								const w = waitingById.get(id);
 								return w && waitingRow(w);
 							})}
 						</li>

@@ -330,6 +330,21 @@ export const variables = {
 		defaultText: '15',
 		parse: decimal(0.01, 1440, 15),
 	},
+	SITE_DOWNLINK_KBPS: {
+		description: 'Downlink budget per site (kbit/s): caps the video a site receives (large tile layer, thumbnail count) and the sending rate towards it',
+		defaultText: '3200',
+		parse: integer(300, 100_000, () => 3200),
+	},
+	GALLERY_MAX_THUMBNAILS: {
+		description: 'Most thumbnails a site receives at once (the rest of a large meeting is paged); the downlink budget may allow fewer',
+		defaultText: '12',
+		parse: integer(1, 49, () => 12),
+	},
+	LAST_N_SPEAKERS: {
+		description: 'Recent speakers every site keeps in its thumbnail strip (0: none)',
+		defaultText: '4',
+		parse: integer(0, 12, () => 4),
+	},
 	MEETING_END_GRACE_MINUTES: {
 		description: 'After its planned end plus this many minutes, a live meeting ends as soon as nobody is in it',
 		defaultText: '30',
@@ -408,7 +423,7 @@ export type Config = {
 	allowedOrigins: string[];
 	trustProxy: TrustProxy;
 	attachmentMaxBytes: number;
-	meetings: { emptyEndMs: number; endGraceMs: number };
+	meetings: { emptyEndMs: number; endGraceMs: number; downlinkKbps: number; maxThumbnails: number; lastN: number };
 	sqliteSynchronous: ReturnType<Variables['SQLITE_SYNCHRONOUS']['parse']>;
 	transcription: { whisperCli: string; model: string | null; threads: number; language: string };
 	/** The browser that prints the minutes (server/src/features/minutes-render). */
@@ -457,6 +472,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		meetings: {
 			emptyEndMs: Math.round(read('MEETING_EMPTY_END_MINUTES') * 60_000),
 			endGraceMs: Math.round(read('MEETING_END_GRACE_MINUTES') * 60_000),
+			downlinkKbps: read('SITE_DOWNLINK_KBPS'),
+			maxThumbnails: read('GALLERY_MAX_THUMBNAILS'),
+			lastN: read('LAST_N_SPEAKERS'),
 		},
 		sqliteSynchronous: read('SQLITE_SYNCHRONOUS'),
 		transcription: {

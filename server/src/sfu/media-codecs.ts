@@ -29,3 +29,10 @@ export const MEDIA_CODECS: RtpCodecCapability[] = [
 		},
 	},
 ];
+
+/**
+ * The spatial layer recorded from a simulcast camera: 640×360 (layer 1 of the three the client
+ * sends) is what the downloadable video is made at, at a third of the top layer's bits. While a
+ * meeting is recorded every camera is asked to send at least this layer.
+ */
+export const RECORDED_SPATIAL_LAYER = 1;

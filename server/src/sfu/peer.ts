@@ -7,6 +7,7 @@ import type {
 	Router,
 	RtpCapabilities,
 	RtpParameters,
+	SrtpParameters,
 	Transport,
 	WebRtcServer,
 	WebRtcTransport,
@@ -23,8 +24,11 @@ type Log = { warn: (obj: object, msg: string) => void; error: (obj: object, msg:
 export type PeerOptions = {
 	router: Router;
 	webRtcServer: WebRtcServer;
-	/** Producers this peer may consume; the peer never reaches into its room. */
-	findProducer: (producerId: string) => Producer | undefined;
+	/**
+	 * Producers this peer may consume, made available on its router (piped from another one if
+	 * needed); the peer never reaches into its room.
+	 */
+	findProducer: (producerId: string, rtpCapabilities: RtpCapabilities) => Producer | undefined | Promise<Producer | undefined>;
 	log: Log;
 	/** A transport whose DTLS has not connected by then is closed (a client that vanished mid-join). */
 	connectTimeoutMs?: number;
@@ -48,7 +52,8 @@ export type TransportInfo = {
 	dtlsParameters: WebRtcTransport['dtlsParameters'];
 };
 
-const MAX_CONSUMERS = 200;
+/** Above what a site receives at 250 invited units with every microphone open plus its video. */
+const MAX_CONSUMERS = 320;
 
 /**
  * Worker refusals (plain Errors, message as the worker wrote it) that only the client's input
@@ -174,15 +179,22 @@ export class Peer extends TypedEmitter<PeerEvents> {
 	/**
 	 * A plain RTP transport (no ICE, no DTLS) on the server's own network, for RTP gateways,
 	 * recorders and the forwarding benchmark. Sending learns its remote from the first packet
-	 * (comedia); receiving sends to `remote`.
+	 * (comedia); receiving sends to `remote`. With `srtp` (the remote's key) the transport
+	 * encrypts and decrypts with SRTP, as WebRTC transports always do.
 	 */
-	async createPlainTransport(direction: Direction, listenIp: string, remote?: { ip: string; port: number }): Promise<{ ip: string; port: number }> {
+	async createPlainTransport(direction: Direction, listenIp: string, remote?: { ip: string; port: number }, srtp?: SrtpParameters): Promise<{ ip: string; port: number }> {
 		this.#assertOpen();
 		this.#transports.get(direction)?.close();
-		const transport = await this.#options.router.createPlainTransport({ listenIp, rtcpMux: true, comedia: direction === 'send', appData: { direction } });
+		const transport = await this.#options.router.createPlainTransport({
+			listenIp,
+			rtcpMux: true,
+			comedia: direction === 'send',
+			...(srtp ? { enableSrtp: true, srtpCryptoSuite: srtp.cryptoSuite } : {}),
+			appData: { direction },
+		});
 		this.#register(direction, transport);
-		if (remote) {
-			await transport.connect(remote);
+		if (remote || srtp) {
+			await transport.connect({ ...remote, ...(srtp ? { srtpParameters: srtp } : {}) });
 		}
 		return { ip: transport.tuple.localIp, port: transport.tuple.localPort };
 	}
@@ -215,7 +227,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
 		return transport.restartIce();
 	}
 
-	async produce(kind: MediaKind, source: Source, rtpParameters: RtpParameters): Promise<Producer> {
+	async produce(kind: MediaKind, source: Source, rtpParameters: RtpParameters, paused = false): Promise<Producer> {
 		const transport = this.#transport('send');
 		if (this.producers.some((p) => p.source === source)) {
 			throw new InvalidStateError(`A ${source} track is already being sent; close it first`);
@@ -223,7 +235,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
 		if ((source === 'microphone') !== (kind === 'audio')) {
 			throw new InvalidStateError(`A ${source} source cannot carry ${kind}`);
 		}
-		const producer = await clientInput(() => transport.produce({ kind, rtpParameters, appData: { source } }));
+		const producer = await clientInput(() => transport.produce({ kind, rtpParameters, paused, appData: { source } }));
 		if (this.#closed || transport.closed) {
 			// The site left (or its transport was replaced) while the worker created the producer.
 			producer.close();
@@ -252,7 +264,8 @@ export class Peer extends TypedEmitter<PeerEvents> {
 	/** Creates a paused consumer: resume it after the client has set it up, so no packet is lost. */
 	async consume(producerId: string, rtpCapabilities: RtpCapabilities): Promise<Consumer> {
 		const transport = this.#transport('recv');
-		const producer = this.#options.findProducer(producerId);
+		const producer = await this.#options.findProducer(producerId, rtpCapabilities);
+		this.#assertOpen();
 		if (!producer) {
 			throw new NotFoundError(`No producer ${producerId} to consume`);
 		}
@@ -286,17 +299,29 @@ export class Peer extends TypedEmitter<PeerEvents> {
 	}
 
 	/**
-	 * The viewer's layout decides the most it receives: a large tile the top simulcast layer, a
-	 * thumbnail the lowest. mediasoup lowers layers further by itself when the downlink degrades.
+	 * The most the server sends this site (its downlink budget): mediasoup's bandwidth estimate
+	 * never goes above it, so layers and thumbnails share it by priority.
 	 */
-	async setConsumerLayout(consumerId: string, large: boolean): Promise<void> {
-		const consumer = this.#consumer(consumerId);
-		await onMediaObject('stream', async () => {
-			if (consumer.type === 'simulcast' || consumer.type === 'svc') {
-				await consumer.setPreferredLayers({ spatialLayer: large ? 2 : 0 });
+	async limitReceiving(bitrate: number): Promise<void> {
+		const transport = this.#transport('recv');
+		if ('iceParameters' in transport) {
+			await onMediaObject('transport', () => transport.setMaxOutgoingBitrate(bitrate));
+		}
+	}
+
+	/** Whether this peer receives the producer now. */
+	consumes(producerId: string): boolean {
+		for (const consumer of this.#consumers.values()) {
+			if (consumer.producerId === producerId) {
+				return true;
 			}
-			await consumer.setPriority(large ? 2 : 1);
-		});
+		}
+		return false;
+	}
+
+	/** Whether the peer has its transport for `direction` (room:receive needs the receiving one). */
+	hasTransport(direction: Direction): boolean {
+		return !this.#closed && this.#transports.has(direction);
 	}
 
 	producerBySource(source: Source): Producer | undefined {

@@ -29,8 +29,13 @@ export type WorkerSlot = {
 	worker: Worker | undefined;
 	webRtcServer: WebRtcServer | undefined;
 	routers: number;
+	/** Sites whose media this worker carries, over all meetings: what placement balances. */
+	peers: number;
 	deaths: number;
 };
+
+/** A slot whose worker is running. */
+export type LiveSlot = WorkerSlot & { worker: Worker; webRtcServer: WebRtcServer };
 
 export type WorkerPoolEvents = {
 	/** A worker died; its routers are already closed. */
@@ -41,7 +46,7 @@ export type WorkerPoolEvents = {
 
 export type WorkerPoolStatus = {
 	ready: boolean;
-	workers: { index: number; port: number; pid: number | null; alive: boolean; routers: number; deaths: number }[];
+	workers: { index: number; port: number; pid: number | null; alive: boolean; routers: number; peers: number; deaths: number }[];
 };
 
 /**
@@ -66,6 +71,7 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
 					worker: undefined,
 					webRtcServer: undefined,
 					routers: 0,
+					peers: 0,
 					deaths: 0,
 				};
 				pool.#slots.push(slot);
@@ -101,6 +107,7 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
 				pid: slot.worker?.pid ?? null,
 				alive: slot.worker !== undefined && !slot.worker.died,
 				routers: slot.routers,
+				peers: slot.peers,
 				deaths: slot.deaths,
 			})),
 		};
@@ -111,12 +118,15 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
 		return this.#slots;
 	}
 
-	/** The live worker with the fewest routers: rooms spread over the cores. */
-	leastLoaded(): WorkerSlot & { worker: Worker; webRtcServer: WebRtcServer } {
-		let best: (WorkerSlot & { worker: Worker; webRtcServer: WebRtcServer }) | undefined;
+	/**
+	 * The live worker carrying the fewest sites (then the fewest routers): sites, and so the
+	 * meetings' load, spread over the cores.
+	 */
+	leastLoaded(): LiveSlot {
+		let best: LiveSlot | undefined;
 		for (const slot of this.#slots) {
-			if (slot.worker && slot.webRtcServer && !slot.worker.died && (!best || slot.routers < best.routers)) {
-				best = slot as WorkerSlot & { worker: Worker; webRtcServer: WebRtcServer };
+			if (slot.worker && slot.webRtcServer && !slot.worker.died && (!best || slot.peers < best.peers || (slot.peers === best.peers && slot.routers < best.routers))) {
+				best = slot as LiveSlot;
 			}
 		}
 		if (!best || this.#closed) {
@@ -125,9 +135,8 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
 		return best;
 	}
 
-	/** Creates a router on the least-loaded worker; the router count follows its lifetime. */
-	async createRouter(mediaCodecs: RtpCodecCapability[]): Promise<{ router: Router; slot: WorkerSlot; webRtcServer: WebRtcServer }> {
-		const slot = this.leastLoaded();
+	/** Creates a router on `slot` (default: the least-loaded worker); the router count follows its lifetime. */
+	async createRouter(mediaCodecs: RtpCodecCapability[], slot: LiveSlot = this.leastLoaded()): Promise<{ router: Router; slot: WorkerSlot; webRtcServer: WebRtcServer }> {
 		const router = await slot.worker.createRouter({ mediaCodecs });
 		slot.routers += 1;
 		router.observer.once('close', () => {
@@ -165,6 +174,7 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
 			slot.worker = worker;
 			slot.webRtcServer = webRtcServer;
 			slot.routers = 0;
+			slot.peers = 0;
 		} catch (error) {
 			worker.close();
 			throw error;

@@ -23,6 +23,8 @@ export const MEETING_ACTIONS = [
 	'site.removed',
 	'meeting.locked',
 	'meeting.unlocked',
+	'join.muted',
+	'join.unmuted',
 	'recording.paused',
 	'recording.resumed',
 	'recordings.deleted',

@@ -39,10 +39,18 @@ export const MeetingInput = Type.Object(
 		invitedUnitIds: Type.Array(UnitId, { maxItems: 250, uniqueItems: true }),
 		/** Record every site's tracks while live (default true); cannot change once the meeting has started. */
 		recordingEnabled: Type.Optional(Type.Boolean()),
+		/**
+		 * Communes enter muted by the chair and ask for the floor to speak (large meetings). Default:
+		 * on when 30 or more units are invited (create), unchanged (update). The chair may change it live.
+		 */
+		joinMuted: Type.Optional(Type.Boolean()),
 	},
 	{ additionalProperties: false }
 );
 export type MeetingInput = Static<typeof MeetingInput>;
+
+/** From this many invited units a meeting is large: communes enter muted unless the organiser says otherwise. */
+export const JOIN_MUTED_FROM_UNITS = 30;
 
 export const MeetingStatus = Type.Union([Type.Literal('scheduled'), Type.Literal('live'), Type.Literal('ended'), Type.Literal('cancelled')]);
 
@@ -66,6 +74,7 @@ export const MeetingDetail = Type.Object({
 	status: MeetingStatus,
 	locked: Type.Boolean(),
 	recordingEnabled: Type.Boolean(),
+	joinMuted: Type.Boolean(),
 	startsAt: DateTime,
 	endsAt: DateTime,
 	startedAt: Type.Union([DateTime, Type.Null()]),

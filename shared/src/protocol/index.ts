@@ -9,15 +9,17 @@ import { systemNotifications } from './system.ts';
 
 export * from './ack.ts';
 export { Direction, Kind, Source } from './media.ts';
-export type { ParticipantView, RoomSnapshot, RosterEntry, RosterState } from './room.ts';
+export type { ParticipantView, RoomDelta, RoomSettings, RoomSnapshot, RosterEntry, RosterState } from './room.ts';
 
 /**
  * Sent in the socket.io handshake `auth`; the server refuses other versions, so a page left open
  * across an upgrade is told to reload. 2: csrfToken in the handshake, `mutedByChair`, close reason
  * `revoked`. 3: the snapshot's `recording`, `chair:recording`, `meeting:watch`.
- * 5: minutes co-editing (`minutes:*`).
+ * 5: minutes co-editing (`minutes:*`). 6: server-made consumers (`room:receive`, `room:view`,
+ * `consumer:added`, `producer:layers`), `room:delta`, `room:resync`, the snapshot's settings and
+ * recent speakers, `chair:join-muted`.
  */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 /** Every client→server event: a request schema and the schema of its ack data. */
 export const clientRequests = { ...mediaRequests, ...echoTestRequests, ...roomRequests, ...meetingWatchRequests, ...minutesRequests };

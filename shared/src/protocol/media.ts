@@ -46,10 +46,10 @@ export const mediaRequests = defineRequests({
 		request: Type.Object({ direction: Direction }, { additionalProperties: false }),
 		response: Type.Object({ iceParameters: Opaque<IceParameters>('ICE parameters') }, { additionalProperties: false }),
 	},
-	/** Starts sending a track on the send transport. */
+	/** Starts sending a track on the send transport; `paused`: created paused (a muted microphone). */
 	'producer:create': {
 		request: Type.Object(
-			{ kind: Kind, source: Source, rtpParameters: Opaque<RtpParameters>('RTP parameters') },
+			{ kind: Kind, source: Source, rtpParameters: Opaque<RtpParameters>('RTP parameters'), paused: Type.Optional(Type.Boolean()) },
 			{ additionalProperties: false }
 		),
 		response: Type.Object({ producerId: Type.String() }, { additionalProperties: false }),

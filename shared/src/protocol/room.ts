@@ -1,4 +1,4 @@
-import type { RtpCapabilities } from 'mediasoup-client/lib/types.js';
+import type { RtpCapabilities, RtpParameters } from 'mediasoup-client/lib/types.js';
 import { Type, type Static } from 'typebox';
 import { defineNotifications, defineRequests, Empty, Id, Opaque } from './schema.ts';
 import { Kind, Source } from './media.ts';
@@ -63,6 +63,21 @@ export const RosterEntry = Type.Object({
 export type RosterEntry = Static<typeof RosterEntry>;
 
 /**
+ * How the room receives media, set by the server: `joinMuted` communes enter with their microphone
+ * muted by the chair (large meetings: they ask for the floor); `lastN` the strip of recent speakers
+ * every site shows; `maxThumbnails` the most thumbnails a site may show at once (room:view), from
+ * the per-site downlink budget; the gallery pages through the other sites in pages of that size
+ * less the strip.
+ */
+export const RoomSettings = Type.Object({
+	joinMuted: Type.Boolean(),
+	lastN: Type.Integer({ minimum: 0 }),
+	maxThumbnails: Type.Integer({ minimum: 1 }),
+	downlinkKbps: Type.Integer({ minimum: 1 }),
+});
+export type RoomSettings = Static<typeof RoomSettings>;
+
+/**
  * The whole room state; sent after every change. `seq` increases within one live room, `roomId`
  * names that room: after a media failure the meeting continues in a new room whose seq starts
  * again, so clients compare seq only within the same roomId.
@@ -88,8 +103,40 @@ export const RoomSnapshot = Type.Object({
 	 * enabled and not paused every site shows "Đang ghi hình".
 	 */
 	recording: Type.Object({ enabled: Type.Boolean(), paused: Type.Boolean() }),
+	settings: RoomSettings,
+	/** The most recent speakers (floor holders and active speakers), newest first, at most settings.lastN. */
+	recentSpeakers: Type.Array(Type.String()),
 });
 export type RoomSnapshot = Static<typeof RoomSnapshot>;
+
+/**
+ * What changed since the previous seq, broadcast instead of the whole snapshot (at 170 sites a
+ * snapshot is ~60 KB and each join would send one to everybody). Applying it is idempotent: a
+ * participant or roster entry is replaced whole, a field present replaces the field. A client
+ * applies a delta only on top of seq - 1 of the same roomId; on a gap it asks room:resync.
+ */
+export const RoomDelta = Type.Object({
+	roomId: Type.String(),
+	seq: Type.Integer(),
+	/** Participants that joined or changed, whole. */
+	participants: Type.Optional(Type.Array(ParticipantView)),
+	/** Participant ids that left. */
+	left: Type.Optional(Type.Array(Type.String())),
+	/** Chair only: roll-call entries that changed, whole (by unitId). */
+	roster: Type.Optional(Type.Array(RosterEntry)),
+	/** Chair only: the roll call's units in order, when the set of units changed (entries not in it are dropped). */
+	rosterOrder: Type.Optional(Type.Array(Type.String())),
+	/** Chair only: the whole waiting room when it changed. */
+	waiting: Type.Optional(Type.Array(WaitingView)),
+	locked: Type.Optional(Type.Boolean()),
+	floorQueue: Type.Optional(Type.Array(Type.Object({ participantId: Type.String(), since: Type.String() }))),
+	spotlight: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+	activeSpeaker: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+	recording: Type.Optional(Type.Object({ enabled: Type.Boolean(), paused: Type.Boolean() })),
+	settings: Type.Optional(RoomSettings),
+	recentSpeakers: Type.Optional(Type.Array(Type.String())),
+});
+export type RoomDelta = Static<typeof RoomDelta>;
 
 const Target = Type.Object({ participantId: ParticipantId }, { additionalProperties: false });
 
@@ -146,18 +193,39 @@ export const roomRequests = defineRequests({
 	'chair:recording': { request: Type.Object({ paused: Type.Boolean() }, { additionalProperties: false }), response: Empty },
 	'waiting:admit': { request: Target, response: Empty },
 	'waiting:deny': { request: Target, response: Empty },
-	/** The viewer's layout: a large tile gets the top simulcast layer, thumbnails the lowest. */
-	'consumer:set-layout': {
-		request: Type.Object({ consumerId: Id, large: Type.Boolean() }, { additionalProperties: false }),
+	/** The whole room state again, after a gap in the deltas' seq. */
+	'room:resync': { request: Empty, response: RoomSnapshot },
+	/**
+	 * The site's receive transport is ready: from now on the server creates its consumers
+	 * (consumer:added) for the audio of every unmuted site and for the video of what room:view shows.
+	 */
+	'room:receive': {
+		request: Type.Object({ rtpCapabilities: Opaque<RtpCapabilities>('receiver RTP capabilities') }, { additionalProperties: false }),
 		response: Empty,
 	},
+	/**
+	 * What the site shows: the large tile (top simulcast layer) and its thumbnails (lowest layer),
+	 * in order. The server receives video for exactly these (and nothing in audio-only mode);
+	 * thumbnails past settings.maxThumbnails are not received. Answers the thumbnails accepted.
+	 */
+	'room:view': {
+		request: Type.Object(
+			{ large: Type.Union([ParticipantId, Type.Null()]), thumbnails: Type.Array(ParticipantId, { maxItems: 64 }) },
+			{ additionalProperties: false }
+		),
+		response: Type.Object({ thumbnails: Type.Array(Type.String()) }, { additionalProperties: false }),
+	},
+	/** Chair: communes entering from now on start muted (they ask for the floor to speak). */
+	'chair:join-muted': { request: Type.Object({ joinMuted: Type.Boolean() }, { additionalProperties: false }), response: Empty },
 	'consumer:pause': { request: Type.Object({ consumerId: Id }, { additionalProperties: false }), response: Empty },
 	'producer:pause': { request: Type.Object({ producerId: Id }, { additionalProperties: false }), response: Empty },
 	'producer:resume': { request: Type.Object({ producerId: Id }, { additionalProperties: false }), response: Empty },
 });
 
 export const roomNotifications = defineNotifications({
+	/** The whole state: after the chair's rejoin of the roll call, or whenever the server cannot send a delta. */
 	'room:snapshot': RoomSnapshot,
+	'room:delta': RoomDelta,
 	/** Volatile: the loudest site changed. */
 	'room:active-speaker': Type.Object({ participantId: Type.Union([Type.String(), Type.Null()]) }),
 	/** A waiting site was admitted: send room:join again. */
@@ -166,9 +234,25 @@ export const roomNotifications = defineNotifications({
 	'room:closed': Type.Object({
 		reason: Type.Union([Type.Literal('denied'), Type.Literal('removed'), Type.Literal('ended'), Type.Literal('replaced'), Type.Literal('revoked')]),
 	}),
-	/** A producer the site can consume appeared. */
-	'producer:added': Type.Object({ participantId: Type.String(), producerId: Type.String(), kind: Kind, source: Source }),
+	/**
+	 * The server created a (paused) consumer for this site: consume it on the receive transport,
+	 * then send consumer:resume. Closed again by consumer:closed (the site left the view, its
+	 * microphone stayed muted, its producer closed).
+	 */
+	'consumer:added': Type.Object({
+		consumerId: Type.String(),
+		producerId: Type.String(),
+		participantId: Type.String(),
+		kind: Kind,
+		source: Source,
+		rtpParameters: Opaque<RtpParameters>('RTP parameters'),
+	}),
 	'consumer:closed': Type.Object({ consumerId: Type.String() }),
+	/**
+	 * The simulcast layers anyone receives of this site's camera: 0 when nobody shows it large,
+	 * 2 when somebody does. The site stops sending the layers above (its uplink and the server's).
+	 */
+	'producer:layers': Type.Object({ producerId: Type.String(), maxSpatialLayer: Type.Integer({ minimum: 0, maximum: 2 }) }),
 	/** The chair muted this site's microphone (server-side); the client mirrors it. */
 	'chair:muted': Type.Object({}),
 	'chair:unmute-requested': Type.Object({}),

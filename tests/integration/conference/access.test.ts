@@ -237,11 +237,11 @@ describe('access in the live room', () => {
 			return { client, joined, producerId: produced.data.producerId };
 		}
 
-		/** The site as the chair's next snapshot shows it (a snapshot is sent before the ack). */
+		/** The site as the chair's state shows it after the changes queued so far (set-state passes the room's queue). */
 		async function seenByChair(chair: TestClient, unitId: string): Promise<View> {
-			const next = nextEvent<{ participants: View[] }>(chair, 'room:snapshot');
 			expect((await ask<Ack>(chair, 'room:set-state', {})).ok).toBe(true);
-			return (await next).participants.find((p) => p.unitId === unitId)!;
+			const state = await ask<Ack<{ participants: View[] }>>(chair, 'room:resync', {});
+			return state.data.participants.find((p) => p.unitId === unitId)!;
 		}
 
 		it('a muted site cannot turn its microphone back on until asked to unmute', async () => {

@@ -1,3 +1,4 @@
+import { roomState } from '../../helpers/room-state.ts';
 import { EventEmitter } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomSnapshot } from '../../../shared/src/protocol/index.ts';
@@ -21,13 +22,19 @@ describe('conference state under concurrent requests', () => {
 		await running?.close();
 	});
 
-	/** The newest snapshot a socket has received. */
-	function latestSnapshot(client: TestClient): () => RoomSnapshot | undefined {
-		let latest: RoomSnapshot | undefined;
-		client.on('room:snapshot', (snapshot) => {
-			latest = snapshot;
-		});
-		return () => latest;
+	/**
+	 * The room as the socket's site has it from the deltas, once it matches the server's whole state
+	 * (room:resync): what a site shows after the changes so far, and proof that the deltas carried them.
+	 */
+	function latestSnapshot(client: TestClient): () => Promise<RoomSnapshot | undefined> {
+		return async () => {
+			const ack = await ask<Ack<RoomSnapshot>>(client, 'room:resync', {});
+			if (!ack.ok) {
+				return undefined;
+			}
+			await expect.poll(() => JSON.stringify({ ...roomState(client), seq: 0 }), { timeout: 5000 }).toBe(JSON.stringify({ ...ack.data, seq: 0 }));
+			return roomState(client);
+		};
 	}
 
 	/** Fires a request without waiting for its answer; the answer (or the lack of one) is kept. */
@@ -62,7 +69,7 @@ describe('conference state under concurrent requests', () => {
 		]);
 		// Nothing of that site stays in the room: a later change shows the chair alone.
 		await ask(chair, 'room:set-state', { audioOnly: false });
-		expect(chairView()?.participants.map((p) => p.unitId)).toEqual(['song-lo']);
+		expect((await chairView())?.participants.map((p) => p.unitId)).toEqual(['song-lo']);
 	});
 
 	it('ends two joins of one socket with one participant, never telling the socket it replaced itself', async () => {
@@ -80,7 +87,7 @@ describe('conference state under concurrent requests', () => {
 		]);
 		expect(first.ok && second.ok).toBe(true);
 		await ask(chair, 'room:set-state', { audioOnly: false });
-		expect(chairView()?.participants.filter((p) => p.unitId === 'dong-thinh').map((p) => p.id)).toEqual([second.data.participantId]);
+		expect((await chairView())?.participants.filter((p) => p.unitId === 'dong-thinh').map((p) => p.id)).toEqual([second.data.participantId]);
 		expect(closed).toEqual([]);
 		// The socket still acts as the surviving participant.
 		expect((await ask<Ack<{ position: number }>>(site, 'floor:request', {})).data.position).toBe(1);
@@ -100,7 +107,7 @@ describe('conference state under concurrent requests', () => {
 		const winner = windows.find((w) => w !== loser)!;
 		const winnerId = acks[windows.indexOf(winner)]!.data.participantId;
 		await ask(chair, 'room:set-state', { audioOnly: false });
-		expect(chairView()?.participants.filter((p) => p.unitId === 'hai-luu').map((p) => p.id)).toEqual([winnerId]);
+		expect((await chairView())?.participants.filter((p) => p.unitId === 'hai-luu').map((p) => p.id)).toEqual([winnerId]);
 		expect(presentByUnit(await f.attendance(meeting.id))['hai-luu']).toBe(1);
 
 		// Once locked, a new site waits; the site inside when the chair locked comes back from a
@@ -114,7 +121,7 @@ describe('conference state under concurrent requests', () => {
 		expect(reloaded.data.status).toBe('joined');
 		expect((await replacedAgain).reason).toBe('replaced');
 		await ask(chair, 'room:set-state', { audioOnly: false });
-		expect(chairView()?.participants.filter((p) => p.unitId === 'hai-luu').map((p) => p.id)).toEqual([reloaded.data.participantId]);
+		expect((await chairView())?.participants.filter((p) => p.unitId === 'hai-luu').map((p) => p.id)).toEqual([reloaded.data.participantId]);
 	});
 
 	it('leaves no participant in the room when the attendance write fails, and tells the site', async () => {
@@ -134,7 +141,7 @@ describe('conference state under concurrent requests', () => {
 			const other = await f.as('hailuu');
 			await f.join(other, { meetingId: meeting.id });
 			await ask(chair, 'room:set-state', { audioOnly: false });
-			expect(seen()?.participants.map((p) => p.unitId).sort()).toEqual(['hai-luu', 'song-lo']);
+			expect((await seen())?.participants.map((p) => p.unitId).sort()).toEqual(['hai-luu', 'song-lo']);
 		} finally {
 			await running.app.db.$executeRawUnsafe('DROP TRIGGER fail_join');
 		}
@@ -176,9 +183,10 @@ describe('conference state under concurrent requests', () => {
 			const grants = await Promise.all(sites.map((s) => send(chair, 'floor:grant', { participantId: s.id })));
 			expect(grants.every((g) => g.ok)).toBe(true);
 			await ask(chair, 'room:set-state', { audioOnly: false });
-			const open = chairView()!.participants.filter((p) => !p.micMuted && p.unitId !== 'song-lo');
+			const view = (await chairView())!;
+			const open = view.participants.filter((p) => !p.micMuted && p.unitId !== 'song-lo');
 			expect(open.map((p) => p.id)).toEqual([sites[1]!.id]);
-			expect(chairView()!.spotlight).toBe(sites[1]!.id);
+			expect(view.spotlight).toBe(sites[1]!.id);
 			sites.reverse();
 		}
 	});
@@ -210,7 +218,7 @@ describe('conference state under concurrent requests', () => {
 				expect(produced.error?.code).toBe('invalid_state');
 			}
 			await ask(chair, 'room:set-state', { audioOnly: false });
-			const site = chairView()!.participants.filter((p) => p.unitId === 'hai-luu');
+			const site = (await chairView())!.participants.filter((p) => p.unitId === 'hai-luu');
 			expect(site.map((p) => p.producers.length)).toEqual([0]);
 			// Whatever was announced was also withdrawn.
 			expect([...producers.values()].every((last) => last === 'producer:removed')).toBe(true);

@@ -6,6 +6,7 @@ import type { RollCallEntry } from '../../../shared/src/api/meetings.ts';
 import type { RoomSnapshot, RosterEntry } from '../../../shared/src/protocol/index.ts';
 import { conferenceFixture, type Ack, type Joined } from '../../helpers/conference-fixture.ts';
 import { ask, nextEvent, startApp, type RunningApp, type TestClient } from '../../helpers/start-app.ts';
+import { nextState } from '../../helpers/room-state.ts';
 
 const entry = (snapshot: RoomSnapshot, unitId: string): RosterEntry | undefined => snapshot.roster.find((r) => r.unitId === unitId);
 
@@ -40,7 +41,7 @@ describe('roll call', () => {
 
 	/** The chair's next snapshot in which the unit's roll-call entry satisfies `match`. */
 	function rosterChange(chair: TestClient, unitId: string, match: (e: RosterEntry) => boolean): Promise<RoomSnapshot> {
-		return nextEvent<RoomSnapshot>(chair, 'room:snapshot', (s) => {
+		return nextState(chair, (s) => {
 			const e = entry(s, unitId);
 			return e !== undefined && match(e);
 		});
@@ -122,10 +123,10 @@ describe('roll call', () => {
 			});
 			expect(response.statusCode, response.body).toBe(200);
 		};
-		const added = nextEvent<RoomSnapshot>(chair.client, 'room:snapshot', (s) => entry(s, 'tan-lap')?.state === 'absent');
+		const added = nextState(chair.client, (s) => entry(s, 'tan-lap')?.state === 'absent');
 		await put(['dong-thinh', 'tan-lap']);
 		await added;
-		const withdrawn = nextEvent<RoomSnapshot>(chair.client, 'room:snapshot', (s) => entry(s, 'dong-thinh') === undefined);
+		const withdrawn = nextState(chair.client, (s) => entry(s, 'dong-thinh') === undefined);
 		await put(['tan-lap']);
 		expect((await withdrawn).roster.map((r) => r.unitId)).toEqual(['song-lo', 'tan-lap']);
 	});
@@ -138,7 +139,7 @@ describe('roll call', () => {
 		expect((await ask<Ack>(a.client, 'floor:request', {})).ok).toBe(true);
 		expect((await ask<Ack>(b.client, 'floor:request', {})).ok).toBe(true);
 
-		const skipped = nextEvent<RoomSnapshot>(chair.client, 'room:snapshot', (s) => s.floorQueue[0]?.participantId === b.joined.participantId);
+		const skipped = nextState(chair.client, (s) => s.floorQueue[0]?.participantId === b.joined.participantId);
 		expect((await ask<Ack>(chair.client, 'floor:skip', { participantId: a.joined.participantId })).ok).toBe(true);
 		expect((await skipped).floorQueue.map((q) => q.participantId)).toEqual([b.joined.participantId, a.joined.participantId]);
 

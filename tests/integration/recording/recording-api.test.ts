@@ -4,11 +4,11 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeetingRecordings, MeetingTranscript } from '../../../shared/src/api/recordings.ts';
-import type { RoomSnapshot } from '../../../shared/src/protocol/index.ts';
 import { createTranscriptRepository } from '../../../server/src/features/transcription/transcript.repository.ts';
 import { conferenceFixture, type Ack } from '../../helpers/conference-fixture.ts';
 import { until } from '../../helpers/room-pages.ts';
-import { ask, nextEvent, startApp, type RunningApp } from '../../helpers/start-app.ts';
+import { nextState } from '../../helpers/room-state.ts';
+import { ask, startApp, type RunningApp } from '../../helpers/start-app.ts';
 
 /**
  * Recording through the app: the chair's pause, and who may read, download, correct and delete a
@@ -42,7 +42,7 @@ describe('recordings and transcript through the app', () => {
 		const refused = await ask<Ack>(commune, 'chair:recording', { paused: true });
 		expect(refused.error?.code).toBe('forbidden');
 
-		const seen = nextEvent<RoomSnapshot>(commune, 'room:snapshot', (s) => s.recording.paused);
+		const seen = nextState(commune, (s) => s.recording.paused);
 		expect((await ask<Ack>(chair, 'chair:recording', { paused: true })).ok).toBe(true);
 		await seen;
 		await until(async () => (await runs())[0]?.endReason === 'paused', 20000, 'the run ended by the pause');
@@ -109,7 +109,7 @@ describe('recordings and transcript through the app', () => {
 		});
 		expect(put.statusCode).toBe(200);
 		const chair = await f.as('chutri');
-		const seen = nextEvent<RoomSnapshot>(commune, 'room:snapshot', (s) => s.participants.length === 2);
+		const seen = nextState(commune, (s) => s.participants.length === 2);
 		expect((await f.join(chair, { meetingId: id })).snapshot.recording.enabled).toBe(false);
 		expect((await seen).recording.enabled).toBe(false);
 		await new Promise((resolve) => setTimeout(resolve, 3000));

@@ -47,7 +47,30 @@ const audioRtpParameters: RtpParameters = {
 	rtcp: { cname: 'remote', reducedSize: true, mux: true },
 };
 
-function participant(id: string, producers: ParticipantView['producers']): ParticipantView {
+const videoRtpParameters: RtpParameters = {
+	codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000, parameters: {}, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] }],
+	encodings: [{ ssrc: 22222222 }],
+	headerExtensions: [],
+	rtcp: { cname: 'remote', reducedSize: true, mux: true },
+};
+
+/**
+ * The consumer:added the server pushes for one producer of another site: ids "<join>-consumer-<producer>",
+ * so that a test can tell which join's peer it was made for.
+ */
+export function consumerAdded(join: number, participantId: string, source: 'microphone' | 'camera' | 'screen', producerId = `${participantId}-${source}`) {
+	const kind = source === 'microphone' ? 'audio' : 'video';
+	return {
+		consumerId: `${join}-consumer-${producerId}`,
+		producerId,
+		participantId,
+		kind,
+		source,
+		rtpParameters: kind === 'audio' ? audioRtpParameters : videoRtpParameters,
+	} as const;
+}
+
+export function participant(id: string, producers: ParticipantView['producers'] = []): ParticipantView {
 	return {
 		id,
 		unitId: `unit-${id}`,
@@ -73,13 +96,15 @@ export function snapshot(seq: number): RoomSnapshot {
 		meetingId: 'meeting-1',
 		title: 'Giao ban tuần',
 		locked: false,
-		participants: [participant('me', []), participant('other', [{ id: 'other-mic', kind: 'audio', source: 'microphone', paused: false }])],
+		participants: [participant('me', []), participant('other', [{ id: 'other-microphone', kind: 'audio', source: 'microphone', paused: false }])],
 		floorQueue: [],
 		spotlight: null,
 		activeSpeaker: null,
 		waiting: [],
 		roster: [],
 		recording: { enabled: true, paused: false },
+		settings: { joinMuted: false, lastN: 4, maxThumbnails: 9, downlinkKbps: 4000 },
+		recentSpeakers: [],
 	};
 }
 
@@ -126,16 +151,22 @@ export class FakeSocket {
 	connected = true;
 	readonly requests: { event: string; payload: Payload; join: number }[] = [];
 	joins = 0;
+	/** Producers made so far: each gets an id of its own, as a camera produced again does on the server. */
+	#produced = 0;
 	readonly #handlers = new Map<string, Handler>();
 	readonly #listeners = new Map<string, Set<(payload: unknown) => void>>();
 
 	constructor() {
 		this.answer('room:join', (_, join) => this.joined(join));
 		this.answer('transport:create', ({ direction }, join) => ok(transportOptions(`${join}-${String(direction)}`)));
-		this.answer('producer:create', ({ source }, join) => ok({ producerId: `${join}-${String(source)}` }));
-		this.answer('consumer:create', ({ producerId }, join) =>
-			ok({ consumerId: `${join}-consumer-${String(producerId)}`, producerId, kind: 'audio', rtpParameters: audioRtpParameters })
-		);
+		this.answer('producer:create', ({ source }, join) => ok({ producerId: `${join}-${String(source)}-${++this.#produced}` }));
+		// Like the server, the consumers of a site's receive transport come as soon as it says it is ready
+		// (here even before the answer): the other site's microphone.
+		this.answer('room:receive', (_, join) => {
+			this.push('consumer:added', consumerAdded(join, 'other', 'microphone'));
+			return ok({});
+		});
+		this.answer('room:view', ({ thumbnails }) => ok({ thumbnails }));
 		this.answer('transport:restart-ice', ({ direction }, join) => ok({ iceParameters: transportOptions(`${join}-${String(direction)}-restarted`).iceParameters }));
 	}
 

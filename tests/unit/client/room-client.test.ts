@@ -1,11 +1,11 @@
 import { Device } from 'mediasoup-client';
 import { FakeHandler } from 'mediasoup-client/lib/handlers/FakeHandler.js';
-import type { Transport } from 'mediasoup-client/lib/types.js';
+import type { Producer, Transport } from 'mediasoup-client/lib/types.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RoomClient, type RoomState } from '../../../client/src/room/room-client.ts';
 import type { AppSocket } from '../../../client/src/signaling/socket.ts';
-import type { Ack } from '../../../shared/src/protocol/index.ts';
-import { deferred, fail, FakeSocket, fakeLocalStream, fakeParameters, never, ok, transportOptions } from './fake-room-server.ts';
+import type { Ack, RoomDelta } from '../../../shared/src/protocol/index.ts';
+import { consumerAdded, deferred, fail, FakeSocket, fakeLocalStream, fakeParameters, never, ok, participant, snapshot, transportOptions } from './fake-room-server.ts';
 
 // Taken before the fake timers replace it: lets the client's promise chains run without moving the clock.
 const realSetImmediate = globalThis.setImmediate;
@@ -31,8 +31,12 @@ async function settle(): Promise<void> {
 function room() {
 	const socket = new FakeSocket();
 	const transports: Transport[] = [];
+	const producers: Producer[] = [];
 	const device = new Device({ handlerFactory: FakeHandler.createFactory(fakeParameters) });
-	device.observer.on('newtransport', (transport) => transports.push(transport));
+	device.observer.on('newtransport', (transport) => {
+		transports.push(transport);
+		transport.observer.on('newproducer', (producer) => producers.push(producer));
+	});
 	// random 0.5 puts the rejoin jitter in the middle: delays of exactly 1 s, 2 s, 4 s …
 	const client = new RoomClient(socket as unknown as AppSocket, { meetingId: 'meeting-1' }, fakeLocalStream(), {
 		createDevice: () => device,
@@ -52,7 +56,9 @@ function room() {
 		expect(transport, `transport ${id}`).toBeDefined();
 		(transport!.handler as FakeHandler).setConnectionState(state);
 	};
-	return { socket, client, transports, states, pageJoin, open, setConnectionState };
+	/** The camera producer open now, if any. */
+	const camera = () => producers.find((p) => !p.closed && p.appData['source'] === 'camera');
+	return { socket, client, transports, producers, camera, states, pageJoin, open, setConnectionState };
 }
 
 /** The first join's recv transport:create waits for `held`; every other request is answered at once. */
@@ -102,8 +108,9 @@ describe('RoomClient joins that overlap', () => {
 
 		expect(open()).toEqual(['2-recv', '2-send']);
 		expect(client.state).toBe('joined');
-		// The remote microphone is consumed once, on the newer join's transport.
-		expect(socket.sent('consumer:create')).toHaveLength(1);
+		// Only the newer join said it receives; the remote microphone is consumed once, for its peer.
+		expect(socket.requests.filter((r) => r.event === 'room:receive').map((r) => r.join)).toEqual([2]);
+		expect(socket.sent('consumer:resume')).toEqual([{ consumerId: '2-consumer-other-microphone' }]);
 		expect(client.tracks().get('other')?.audio).toBeDefined();
 	});
 
@@ -315,5 +322,203 @@ describe('RoomClient rejoins that fail', () => {
 		await expect(client.join()).rejects.toThrow('no media worker yet');
 		await vi.advanceTimersByTimeAsync(60_000);
 		expect(socket.joins).toBe(1);
+	});
+});
+
+/** Joins (the fake server pushes the other site's microphone on room:receive) and waits until it plays. */
+async function joinedAndReceiving() {
+	const setup = room();
+	await setup.pageJoin();
+	expect(setup.client.state).toBe('joined');
+	await until(() => setup.socket.sent('consumer:resume').length === 1, 'the microphone consumer resumed');
+	return setup;
+}
+
+/** A delta of room-1 on top of `seq - 1`. */
+function delta(seq: number, change: Omit<RoomDelta, 'roomId' | 'seq'> = {}): RoomDelta {
+	return { roomId: 'room-1', seq, ...change };
+}
+
+describe('RoomClient receives what the server makes for it', () => {
+	it('says it receives right after its receive transport, then consumes what the server adds and resumes it', async () => {
+		const { socket, client } = await joinedAndReceiving();
+		const events = socket.requests.map((r) => r.event);
+		expect(events.indexOf('room:receive')).toBe(events.lastIndexOf('transport:create') + 1);
+		expect(socket.sent('room:receive')[0]?.['rtpCapabilities']).toMatchObject({ codecs: expect.any(Array) as unknown });
+		expect(socket.sent('consumer:create')).toEqual([]);
+		expect(socket.sent('consumer:resume')).toEqual([{ consumerId: '1-consumer-other-microphone' }]);
+		expect(client.tracks().get('other')?.audio?.kind).toBe('audio');
+
+		socket.push('consumer:added', consumerAdded(1, 'third', 'camera'));
+		await until(() => socket.sent('consumer:resume').length === 2, 'the camera consumer resumed');
+		expect(socket.sent('consumer:resume')[1]).toEqual({ consumerId: '1-consumer-third-camera' });
+		expect(client.tracks().get('third')?.camera?.kind).toBe('video');
+		// The same notice twice makes one consumer.
+		socket.push('consumer:added', consumerAdded(1, 'third', 'camera'));
+		await settle();
+		expect(socket.sent('consumer:resume')).toHaveLength(2);
+	});
+
+	it('closes a consumer on consumer:closed, also one the browser was still setting up', async () => {
+		const { socket, client } = await joinedAndReceiving();
+		socket.push('consumer:closed', { consumerId: '1-consumer-other-microphone' });
+		expect(client.tracks().has('other')).toBe(false);
+
+		// Closed by the server before recv.consume() finished: never shown, never resumed.
+		socket.push('consumer:added', consumerAdded(1, 'third', 'camera'));
+		socket.push('consumer:closed', { consumerId: '1-consumer-third-camera' });
+		await settle();
+		expect(client.tracks().has('third')).toBe(false);
+		expect(socket.sent('consumer:resume')).toEqual([{ consumerId: '1-consumer-other-microphone' }]);
+	});
+
+	it('sends nothing for a consumer:added that reaches a superseded join', async () => {
+		const { socket, client } = await joinedAndReceiving();
+		const held = deferred<Ack<unknown>>();
+		socket.answer('room:join', (_, join) => (join === 2 ? held.promise : socket.joined(join)));
+
+		// Set up by the first join's transport while the rejoin starts: dropped, not resumed.
+		socket.push('consumer:added', consumerAdded(1, 'third', 'camera'));
+		socket.push('media:closed', { reason: 'worker died' });
+		// The old peer's notices still on the way while the new join has no receive transport yet.
+		socket.push('consumer:added', consumerAdded(1, 'fourth', 'microphone'));
+		await settle();
+		const sentWhileSuperseded = socket.requests.filter((r) => r.join === 2).map((r) => r.event);
+		expect(sentWhileSuperseded).toEqual(['room:join']);
+		expect(client.tracks().size).toBe(0);
+
+		held.resolve(socket.joined(2));
+		await until(() => client.state === 'joined', 'the rejoin');
+		await until(() => socket.sent('consumer:resume').length === 2, 'the rejoin’s microphone consumer');
+		expect(socket.sent('consumer:resume')).toEqual([{ consumerId: '1-consumer-other-microphone' }, { consumerId: '2-consumer-other-microphone' }]);
+		expect([...client.tracks().keys()]).toEqual(['other']);
+	});
+});
+
+describe('RoomClient view', () => {
+	it('sends a view set before the join once it receives, an unchanged view once, and again after a rejoin', async () => {
+		const { socket, client, pageJoin } = room();
+		void client.setView({ large: 'other', thumbnails: [] });
+		expect(socket.sent('room:view')).toEqual([]);
+		await pageJoin();
+		const events = socket.requests.map((r) => r.event);
+		// Right once it receives: before producing (the receive transport's connect may come in between).
+		expect(events.indexOf('room:view')).toBeGreaterThan(events.indexOf('room:receive'));
+		expect(events.indexOf('room:view')).toBeLessThan(events.indexOf('producer:create'));
+		expect(socket.sent('room:view')).toEqual([{ large: 'other', thumbnails: [] }]);
+
+		await client.setView({ large: 'other', thumbnails: [] });
+		expect(socket.sent('room:view')).toHaveLength(1);
+		await client.setView({ large: 'third', thumbnails: ['other'] });
+		await client.setView({ large: 'third', thumbnails: ['other'] });
+		expect(socket.sent('room:view')).toEqual([
+			{ large: 'other', thumbnails: [] },
+			{ large: 'third', thumbnails: ['other'] },
+		]);
+
+		socket.push('media:closed', { reason: 'worker died' });
+		await until(() => client.state === 'joined' && socket.joins === 2, 'the rejoin');
+		expect(socket.requests.filter((r) => r.event === 'room:view').map((r) => [r.join, r.payload])).toEqual([
+			[1, { large: 'other', thumbnails: [] }],
+			[1, { large: 'third', thumbnails: ['other'] }],
+			[2, { large: 'third', thumbnails: ['other'] }],
+		]);
+	});
+
+	it('asks for no more thumbnails than the room accepts', async () => {
+		const { socket, client } = await joinedAndReceiving();
+		const many = Array.from({ length: 20 }, (_, i) => `site-${i}`);
+		await client.setView({ large: null, thumbnails: many });
+		expect(socket.sent('room:view').at(-1)).toEqual({ large: null, thumbnails: many.slice(0, 9) });
+	});
+
+	it('sends the same view again after room:view failed', async () => {
+		const { socket, client } = await joinedAndReceiving();
+		socket.answer('room:view', () => fail('internal'));
+		await expect(client.setView({ large: 'other', thumbnails: [] })).rejects.toThrow();
+		socket.answer('room:view', ({ thumbnails }) => ok({ thumbnails }));
+		await client.setView({ large: 'other', thumbnails: [] });
+		expect(socket.sent('room:view')).toHaveLength(2);
+	});
+});
+
+describe('RoomClient camera layers', () => {
+	it('limits the camera to the layers received, and a camera produced again after audio-only too', async () => {
+		const { socket, client, camera } = await joinedAndReceiving();
+		const first = camera();
+		expect(first).toBeDefined();
+		socket.push('producer:layers', { producerId: first!.id, maxSpatialLayer: 0 });
+		await until(() => first!.maxSpatialLayer === 0, 'the camera limited to layer 0');
+
+		await client.setAudioOnly(true);
+		expect(camera()).toBeUndefined();
+		await client.setAudioOnly(false);
+		const second = camera();
+		expect(second && second.id !== first!.id).toBe(true);
+		expect(second!.maxSpatialLayer).toBe(0);
+
+		// A notice about the closed camera changes nothing; one about this camera does.
+		socket.push('producer:layers', { producerId: first!.id, maxSpatialLayer: 2 });
+		await settle();
+		expect(second!.maxSpatialLayer).toBe(0);
+		socket.push('producer:layers', { producerId: second!.id, maxSpatialLayer: 2 });
+		await until(() => second!.maxSpatialLayer === 2, 'the camera back to every layer');
+		// Audio-only no longer pauses consumers by itself: the server stops the video.
+		expect(socket.sent('consumer:pause')).toEqual([]);
+	});
+});
+
+describe('RoomClient room state', () => {
+	it('applies deltas in order; on a gap asks room:resync once and goes on from its answer', async () => {
+		const { socket, client } = await joinedAndReceiving();
+		const seen: number[] = [];
+		client.on('snapshot', (s) => seen.push(s.seq));
+		expect(client.snapshot?.seq).toBe(1);
+
+		socket.push('room:delta', delta(2, { participants: [participant('third')] }));
+		expect(client.snapshot?.participants.map((p) => p.id)).toEqual(['me', 'other', 'third']);
+		// Stale: ignored.
+		socket.push('room:delta', delta(2, { left: ['third'] }));
+		expect(client.snapshot?.participants.map((p) => p.id)).toEqual(['me', 'other', 'third']);
+		expect(socket.sent('room:resync')).toEqual([]);
+
+		const resync = deferred<Ack<unknown>>();
+		socket.answer('room:resync', () => resync.promise);
+		// Seq 3 got lost: 4 is a gap; 5 and 6 arrive while the resync is under way.
+		socket.push('room:delta', delta(4, { locked: true }));
+		socket.push('room:delta', delta(5, { spotlight: 'other' }));
+		socket.push('room:delta', delta(7, { recentSpeakers: ['other'] }));
+		socket.push('room:delta', delta(6, { left: ['other'] }));
+		await settle();
+		expect(socket.sent('room:resync')).toHaveLength(1);
+		expect(client.snapshot?.seq).toBe(2);
+
+		const whole = { ...snapshot(5), title: 'Giao ban tháng', locked: true, spotlight: 'other', participants: [...snapshot(5).participants, participant('fourth')] };
+		resync.resolve(ok(whole));
+		await settle();
+		expect(socket.sent('room:resync')).toHaveLength(1);
+		// The answer, then what came after it (6, 7); 4 and 5 are in the answer already.
+		expect(client.snapshot).toMatchObject({ seq: 7, title: 'Giao ban tháng', locked: true, spotlight: 'other', recentSpeakers: ['other'] });
+		expect(client.snapshot?.participants.map((p) => p.id)).toEqual(['me', 'fourth']);
+		expect(seen.at(-1)).toBe(7);
+
+		// And the next delta applies on top.
+		socket.push('room:delta', delta(8, { locked: false }));
+		expect(client.snapshot).toMatchObject({ seq: 8, locked: false });
+		expect(socket.sent('room:resync')).toHaveLength(1);
+	});
+
+	it('asks again after a failed resync only when the next gap comes', async () => {
+		const { socket, client } = await joinedAndReceiving();
+		socket.answer('room:resync', () => fail('internal'));
+		socket.push('room:delta', delta(3));
+		await settle();
+		expect(socket.sent('room:resync')).toHaveLength(1);
+		expect(client.snapshot?.seq).toBe(1);
+		socket.answer('room:resync', () => ok(snapshot(4)));
+		socket.push('room:delta', delta(5));
+		await settle();
+		expect(socket.sent('room:resync')).toHaveLength(2);
+		expect(client.snapshot?.seq).toBe(5);
 	});
 });

@@ -89,6 +89,7 @@ export const meetingsVi = {
 	'docs.deleteMessage': 'Tài liệu «{name}» sẽ bị xóa khỏi cuộc họp: các điểm cầu sẽ không xem, không tải về được nữa. Không thể hoàn tác.',
 	'docs.deleteConfirm': 'Xóa tài liệu',
 	'docs.deleted': 'Đã xóa tài liệu «{name}».',
+	'schedule.joinMuted': 'Các xã vào họp ở chế độ tắt micro (họp đông)',
 } as const;
 
 export const meetingsEn: Record<keyof typeof meetingsVi, string> = {
@@ -177,4 +178,5 @@ export const meetingsEn: Record<keyof typeof meetingsVi, string> = {
 	'docs.deleteMessage': 'The document “{name}” will be removed from the meeting: the sites will no longer see or download it. This cannot be undone.',
 	'docs.deleteConfirm': 'Delete the document',
 	'docs.deleted': 'Document “{name}” deleted.',
+	'schedule.joinMuted': 'Communes join with their microphones muted (large meetings)',
 };

@@ -4,7 +4,7 @@ import { SerialQueue } from '../../lib/serial-queue.ts';
 import { MediaRoom } from '../../sfu/media-room.ts';
 import { AttendanceLedger } from '../../domain/attendance-ledger.ts';
 import type { WorkerPool } from '../../sfu/worker-pool.ts';
-import { Conference, RoomClosedError, type Connection, type Identity, type JoinRecheck, type JoinResult, type SiteAccess } from './conference.ts';
+import { Conference, RoomClosedError, type ConferenceSettings, type Connection, type Identity, type JoinRecheck, type JoinResult, type SiteAccess } from './conference.ts';
 import type { ConferenceRepository, RosterBasis } from './conference.repository.ts';
 import { MeetingJournal } from './meeting-journal.ts';
 
@@ -17,6 +17,8 @@ export type ConferenceRegistryOptions = {
 	log: Log;
 	/** An empty room keeps its router this long, so a site reloading its page finds it again. */
 	emptyRoomCloseMs: number;
+	/** The server's receive limits (config); the meeting adds its join-muted setting. */
+	media: Omit<ConferenceSettings, 'joinMuted'>;
 };
 
 /**
@@ -27,7 +29,7 @@ export type ConferenceRegistryOptions = {
  */
 function accessFromRecord(basis: RosterBasis): SiteAccess {
 	const host = new Set(basis.units.filter((u) => u.host).map((u) => u.unitId));
-	const access: SiteAccess = { admitted: new Set(), removed: new Set(), muted: new Set() };
+	const access: SiteAccess = { admitted: new Set(), removed: new Set(), muted: new Set(), entered: new Set() };
 	for (const row of basis.attendance) {
 		if (row.kind === 'join' && !host.has(row.unitId)) {
 			access.admitted.add(row.unitId);
@@ -72,7 +74,7 @@ export class ConferenceRegistry {
 
 	/**
 	 * Joins a site to the meeting's room, opening one if needed. A room that closed under the
-	 * request (its worker died, or it was freed while empty) is replaced once more.
+	 * request (it was freed while empty) is replaced once more.
 	 */
 	async join(meetingId: string, identity: Identity, connection: Connection, recheck?: JoinRecheck): Promise<{ conference: Conference; result: JoinResult }> {
 		for (let attempt = 1; ; attempt += 1) {
@@ -198,6 +200,7 @@ export class ConferenceRegistry {
 					return { enabled: current?.recordingEnabled ?? false, paused: current?.recordingPaused ?? false };
 				},
 				access,
+				settings: { ...this.#options.media, joinMuted: meeting.joinMuted },
 				roster: { units: basis.units, ledger: AttendanceLedger.from(basis.attendance), readUnits: () => repo.rosterUnits(meetingId) },
 				media,
 				journal,

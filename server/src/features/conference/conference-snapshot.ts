@@ -1,4 +1,5 @@
-import type { ParticipantView, RoomSnapshot, RosterEntry } from '#shared/protocol/index.ts';
+import type { ParticipantView, RoomSettings, RoomSnapshot, RosterEntry } from '#shared/protocol/index.ts';
+import { byArrival } from '#shared/room/room-delta.ts';
 import type { Participant, Waiting } from './conference.ts';
 
 type SnapshotInput = {
@@ -17,9 +18,11 @@ type SnapshotInput = {
 	roster: RosterEntry[];
 	mutedByChair: (p: Participant) => boolean;
 	recording: { enabled: boolean; paused: boolean };
+	settings: RoomSettings;
+	recentSpeakers: readonly string[];
 };
 
-function participantView(p: Participant, mutedByChair: boolean): ParticipantView {
+export function participantView(p: Participant, mutedByChair: boolean): ParticipantView {
 	const producers = p.peer.producers.map(({ producer, source }) => ({ id: producer.id, kind: producer.kind, source, paused: producer.paused }));
 	const mic = producers.find((x) => x.source === 'microphone');
 	const camera = producers.find((x) => x.source === 'camera');
@@ -48,12 +51,14 @@ export function buildSnapshot(input: SnapshotInput): RoomSnapshot {
 		meetingId: input.meetingId,
 		title: input.title,
 		locked: input.locked,
-		participants: [...input.participants].map((p) => participantView(p, input.mutedByChair(p))),
+		participants: [...input.participants].map((p) => participantView(p, input.mutedByChair(p))).sort(byArrival),
 		floorQueue: input.floorQueue.map((f) => ({ participantId: f.participantId, since: f.since.toISOString() })),
 		spotlight: input.spotlight,
 		activeSpeaker: input.activeSpeaker,
 		waiting: [...input.waiting].map((w) => ({ id: w.id, unitName: w.unitName, displayName: w.displayName, since: w.since.toISOString() })),
 		roster: input.roster,
 		recording: { enabled: input.recording.enabled, paused: input.recording.paused },
+		settings: { ...input.settings },
+		recentSpeakers: [...input.recentSpeakers],
 	};
 }

@@ -101,9 +101,25 @@ export function registerConferenceHandlers(socket: AppSocket, ctx: ConferenceCon
 		return {};
 	});
 
-	onRequest(socket, 'consumer:set-layout', async ({ consumerId, large }) => {
+	onRequest(socket, 'room:resync', async () => {
 		const { conference, participantId } = membershipOf(socket);
-		await conference.participant(participantId)?.peer.setConsumerLayout(consumerId, large);
+		return conference.snapshotFor(participantId, { fresh: true });
+	});
+
+	onRequest(socket, 'room:receive', async ({ rtpCapabilities }) => {
+		const { conference, participantId } = membershipOf(socket);
+		await conference.receive(participantId, asWire(rtpCapabilities));
+		return {};
+	});
+
+	onRequest(socket, 'room:view', async (view) => {
+		const { conference, participantId } = membershipOf(socket);
+		return { thumbnails: await conference.view(participantId, view) };
+	});
+
+	onRequest(socket, 'chair:join-muted', async ({ joinMuted }) => {
+		const { conference, participantId } = membershipOf(socket);
+		await conference.setJoinMuted(participantId, joinMuted);
 		return {};
 	});
 

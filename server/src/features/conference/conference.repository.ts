@@ -17,6 +17,7 @@ export type LiveMeetingRow = {
 	title: string;
 	status: 'scheduled' | 'live' | 'ended' | 'cancelled';
 	locked: boolean;
+	joinMuted: boolean;
 	recordingEnabled: boolean;
 	recordingPaused: boolean;
 	startedAt: Date | null;
@@ -29,7 +30,7 @@ export function createConferenceRepository(db: Database) {
 		async findMeeting(meetingId: string): Promise<LiveMeetingRow | null> {
 			return db.meeting.findUnique({
 				where: { id: meetingId },
-				select: { id: true, title: true, status: true, locked: true, recordingEnabled: true, recordingPaused: true, startedAt: true, endsAt: true },
+				select: { id: true, title: true, status: true, locked: true, joinMuted: true, recordingEnabled: true, recordingPaused: true, startedAt: true, endsAt: true },
 			});
 		},
 
@@ -104,6 +105,10 @@ export function createConferenceRepository(db: Database) {
 
 		async setLocked(meetingId: string, locked: boolean): Promise<void> {
 			await db.meeting.update({ where: { id: meetingId }, data: { locked }, select: { id: true } });
+		},
+
+		async setJoinMuted(meetingId: string, joinMuted: boolean): Promise<void> {
+			await db.meeting.update({ where: { id: meetingId }, data: { joinMuted }, select: { id: true } });
 		},
 
 		async setRecordingPaused(meetingId: string, paused: boolean): Promise<void> {

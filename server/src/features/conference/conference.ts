@@ -1,16 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { LeaveReason } from '#shared/api/meetings.ts';
-import type { NotificationName, NotificationOf, RoomSnapshot } from '#shared/protocol/index.ts';
+import type { NotificationName, NotificationOf, RoomSettings, RoomSnapshot } from '#shared/protocol/index.ts';
+import type { RtpCapabilities } from 'mediasoup/node/lib/types.js';
 import type { MeetingEndReason, SiteRef } from '../../domain/meeting-events.ts';
 import { ForbiddenError, InvalidStateError, NotFoundError, UnavailableError } from '../../lib/errors.ts';
 import { SerialQueue } from '../../lib/serial-queue.ts';
 import { TypedEmitter } from '../../lib/typed-emitter.ts';
 import type { MediaRoom } from '../../sfu/media-room.ts';
+import { RECORDED_SPATIAL_LAYER } from '../../sfu/media-codecs.ts';
 import type { Peer, Source } from '../../sfu/peer.ts';
 import type { AttendanceLedger } from '../../domain/attendance-ledger.ts';
 import { buildRoster, sortRosterUnits, type RosterUnit } from './conference-roster.ts';
-import { buildSnapshot } from './conference-snapshot.ts';
+import { buildSnapshot, participantView } from './conference-snapshot.ts';
+import { byArrival } from '#shared/room/room-delta.ts';
 import type { MeetingJournal } from './meeting-journal.ts';
+import { receiveLimits, type SiteView } from './receive-policy.ts';
+import { RoomBroadcast } from './room-broadcast.ts';
+import { RoomSubscriptions } from './room-subscriptions.ts';
 
 /** Sends one notification to one site; the socket layer provides it. */
 export type Notify = <K extends NotificationName>(event: K, payload: NotificationOf<K>) => void;
@@ -52,7 +58,7 @@ export type Waiting = Identity & { id: string; key: string; connectionId: string
 
 /**
  * The chair's decisions about sites, by access key (see accessKey), kept by the registry for the
- * whole meeting: a rejoin after a media failure or a reload lands in a new room and must be
+ * whole meeting: a rejoin after a media failure or a reload (possibly into a new room) must be
  * treated alike.
  */
 export type SiteAccess = {
@@ -65,7 +71,15 @@ export type SiteAccess = {
 	removed: Set<string>;
 	/** Muted by the chair: their microphone stays off until the floor or an unmute request. */
 	muted: Set<string>;
+	/**
+	 * Sites that have entered since this process started: with join-muted on, only a first entry
+	 * mutes (a site the chair let speak keeps its state across a reload).
+	 */
+	entered: Set<string>;
 };
+
+/** How the room receives media (see RoomSettings): the meeting's join-muted and the server's limits. */
+export type ConferenceSettings = { joinMuted: boolean; downlinkKbps: number; maxThumbnails: number; lastN: number };
 
 /**
  * Whom the chair's decisions apply to. A member unit is one site, however it joins: removing or
@@ -80,7 +94,7 @@ export function accessKey(identity: Pick<Identity, 'unitId' | 'userId' | 'host'>
 export type JoinResult = { status: 'joined'; participant: Participant } | { status: 'waiting'; id: string };
 
 /**
- * The room is gone but the meeting goes on (its media failed, or it was closed while empty):
+ * The room is gone but the meeting goes on (it was freed while empty, or shut down):
  * joining again opens a new room. The registry retries on this error.
  */
 export class RoomClosedError extends UnavailableError {
@@ -97,7 +111,10 @@ export type ConferenceEvents = {
 
 type Log = { warn: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
 
-type CloseCause = 'ended' | 'cancelled' | 'media-failure' | 'idle' | 'shutdown';
+type CloseCause = 'ended' | 'cancelled' | 'idle' | 'shutdown';
+
+/** Changes within this window go out as one delta. */
+const BROADCAST_DELAY_MS = 50;
 
 /**
  * The roll call's sources: the meeting's units (re-read when a unit not listed joins, or units
@@ -116,7 +133,8 @@ function siteOf(p: Participant): SiteRef {
  * database write, a mediasoup request) finishes before the next one reads the state, so checks
  * cannot go stale across an await. Changes that must be durable are written before memory
  * changes (join, lock) or recorded right after (leave); the journal publishes the meeting
- * events after each write. Every change is broadcast as a snapshot with an increasing seq.
+ * events after each write. Changes are broadcast as deltas with an increasing seq (RoomBroadcast);
+ * what each site receives follows its view (RoomSubscriptions).
  */
 export class Conference extends TypedEmitter<ConferenceEvents> {
 	readonly meetingId: string;
@@ -133,10 +151,14 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 	#spotlight: string | null = null;
 	#activeSpeaker: string | null = null;
 	#locked: boolean;
+	#settings: RoomSettings;
+	/** Recent speakers, newest first (at most settings.lastN). */
+	#recent: string[] = [];
+	readonly #broadcast: RoomBroadcast;
+	readonly #subscriptions: RoomSubscriptions;
 	#recording: { enabled: boolean; paused: boolean };
 	readonly #readRecording: (() => Promise<{ enabled: boolean; paused: boolean }>) | undefined;
 	readonly #roomId = randomUUID();
-	#seq = 0;
 	#lastSize = 0;
 	#closeCause: CloseCause | null = null;
 
@@ -148,6 +170,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		/** Reads the recording setting again when the host starts the meeting (it may have been edited while communes waited). */
 		readRecording?: () => Promise<{ enabled: boolean; paused: boolean }>;
 		access: SiteAccess;
+		settings: ConferenceSettings;
 		/** Without one (the benchmark's rooms) the chair's roll call is empty. */
 		roster?: RosterSource;
 		media: MediaRoom;
@@ -165,6 +188,23 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		this.#media = options.media;
 		this.#journal = options.journal;
 		this.#log = options.log;
+		const limits = receiveLimits(options.settings.downlinkKbps, options.settings.maxThumbnails);
+		this.#settings = { joinMuted: options.settings.joinMuted, lastN: options.settings.lastN, maxThumbnails: limits.maxThumbnails, downlinkKbps: options.settings.downlinkKbps };
+		this.#broadcast = new RoomBroadcast({
+			build: (forChair, seq) => this.#snapshot(forChair, seq),
+			recipients: () => this.#participants.values(),
+			delayMs: BROADCAST_DELAY_MS,
+		});
+		this.#subscriptions = new RoomSubscriptions({
+			sites: () => this.#participants.values(),
+			mayBeHeard: (participantId) => {
+				const p = this.#participants.get(participantId);
+				return p !== undefined && !this.#mutedByChair(p);
+			},
+			minimumLayer: () => (this.#recording.enabled && !this.#recording.paused ? RECORDED_SPATIAL_LAYER : 0),
+			limits,
+			log: options.log,
+		});
 		this.#followMedia();
 	}
 
@@ -189,17 +229,59 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		return this.#participants.get(id);
 	}
 
-	/** Producers a site should consume: everyone's but its own. */
-	producersFor(participantId: string): { participantId: string; producerId: string; kind: 'audio' | 'video'; source: Source }[] {
-		return this.#media
-			.producers()
-			.filter((p) => p.participantId !== participantId)
-			.map((p) => ({ participantId: p.participantId, producerId: p.producer.id, kind: p.producer.kind, source: p.source }));
+	/** The site's receive transport is ready: the server makes its consumers from now on. */
+	/**
+	 * Not in the room's queue: it touches only the site's own subscriptions, and a site joining in a
+	 * storm of joins must get its media without waiting for the joins queued before it.
+	 */
+	async receive(participantId: string, rtpCapabilities: RtpCapabilities): Promise<void> {
+		const participant = this.#require(participantId);
+		this.#subscriptions.receive(participant, rtpCapabilities);
+		await participant.peer.limitReceiving(this.#settings.downlinkKbps * 1000);
+	}
+
+	/** What the site shows; answers the thumbnails it will receive. Not queued, like receive(). */
+	async view(participantId: string, view: SiteView): Promise<string[]> {
+		return this.#subscriptions.view(this.#require(participantId), view);
+	}
+
+	/** What a site receives now, producer id → kind and layer (tests, benchmarks). */
+	receiving(participantId: string): Map<string, { kind: 'audio' | 'video'; spatialLayer: number }> {
+		return this.#subscriptions.receiving(participantId);
+	}
+
+	/** Resolves when the consumers follow every change made so far (tests, benchmarks). */
+	async settled(): Promise<void> {
+		await this.#queue.drain();
+		await this.#subscriptions.settled();
+	}
+
+	/** The routers of the room and the sites on each (metrics, tests). */
+	placement(): ReturnType<MediaRoom['placement']> {
+		return this.#media.placement();
+	}
+
+	/** The chair's setting for large meetings, stored first like the lock. */
+	setJoinMuted(chairId: string, joinMuted: boolean): Promise<void> {
+		return this.#queue.push(async () => {
+			const chair = this.#requireChair(chairId);
+			if (this.#settings.joinMuted === joinMuted) {
+				return;
+			}
+			await this.#journal.joinMuted(joinMuted);
+			this.#settings = { ...this.#settings, joinMuted };
+			this.#changed();
+			await this.#journal.action(chair, joinMuted ? 'join.muted' : 'join.unmuted', null);
+		});
 	}
 
 	/** Joins or queues a site. Another window of the same site is replaced by this one. */
 	join(identity: Identity, connection: Connection, recheck?: JoinRecheck): Promise<JoinResult> {
 		return this.#queue.push(async () => {
+			// A join's database work runs synchronously (better-sqlite3) and can resolve without
+			// yielding: 170 joins queued at once would then hold the event loop for seconds. One
+			// turn of the loop per join lets sockets, timers and the media events through.
+			await new Promise<void>((resolve) => setImmediate(resolve));
 			this.#assertOpen();
 			await recheck?.();
 			return this.#join(identity, connection);
@@ -215,6 +297,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			const participant = this.#require(participantId);
 			if (state.audioOnly !== undefined) {
 				participant.audioOnly = state.audioOnly;
+				this.#subscriptions.changed();
 			}
 			this.#changed();
 		});
@@ -293,6 +376,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			}
 			this.#floorQueue = this.#floorQueue.filter((f) => f.participantId !== targetId);
 			this.#spotlight = targetId;
+			this.#spoke(targetId);
 			this.#access.muted.delete(accessKey(target));
 			const mic = target.peer.producerBySource('microphone');
 			if (mic?.paused) {
@@ -409,6 +493,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			}
 			await this.#journal.recordingPaused(paused);
 			this.#recording.paused = paused;
+			this.#subscriptions.changed();
 			this.#changed();
 			await this.#journal.action(chair, paused ? 'recording.paused' : 'recording.resumed', null);
 		});
@@ -538,8 +623,23 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		});
 	}
 
-	snapshotFor(participantId: string): RoomSnapshot {
-		return this.#snapshot(this.#participants.get(participantId)?.chair ?? false);
+	/**
+	 * The whole state for one site at the last seq broadcast (join reply), with the site itself in
+	 * it; `fresh` (room:resync) sends pending changes first, so it is the newest state.
+	 */
+	snapshotFor(participantId: string, options: { fresh?: boolean } = {}): RoomSnapshot {
+		const participant = this.#participants.get(participantId);
+		return this.#broadcast.snapshot(participant?.chair ?? false, {
+			fresh: options.fresh ?? false,
+			own: (built) => {
+				if (!participant) {
+					return built;
+				}
+				const own = participantView(participant, this.#mutedByChair(participant));
+				const listed = built.participants.some((p) => p.id === own.id);
+				return { ...built, participants: listed ? built.participants.map((p) => (p.id === own.id ? own : p)) : [...built.participants, own].sort(byArrival) };
+			},
+		});
 	}
 
 	/** Closes the room at once, without records (no leaves, no events): for a room no meeting depends on, such as the benchmark's. */
@@ -590,6 +690,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		await this.#journal.joined({ participantId: id, ...identity }, start);
 		if (start && this.#readRecording) {
 			this.#recording = await this.#readRecording().catch(() => this.#recording);
+			this.#subscriptions.changed();
 		}
 		if (this.#roster && !this.#roster.units.some((u) => u.unitId === identity.unitId)) {
 			// Invited while the meeting was live: the roll call learns of it now (before the check
@@ -601,8 +702,27 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			await this.#journal.left({ participantId: id, unitId: identity.unitId, unitName: identity.unitName }, 'media-failure');
 			this.#assertOpen();
 		}
+		let peer: Peer;
+		try {
+			peer = await this.#media.createPeer(id);
+		} catch (error) {
+			// No worker could take the site (or the room closed meanwhile): the join is on record, so is its end.
+			await this.#journal.left({ participantId: id, unitId: identity.unitId, unitName: identity.unitName }, 'media-failure');
+			this.#assertOpen();
+			throw error;
+		}
+		if (this.closed) {
+			peer.close();
+			await this.#journal.left({ participantId: id, unitId: identity.unitId, unitName: identity.unitName }, 'media-failure');
+			this.#assertOpen();
+		}
 		this.#roster?.ledger.apply({ unitId: identity.unitId, kind: 'join', reason: '', at: new Date() });
 		this.#access.admitted.add(access);
+		if (this.#settings.joinMuted && !identity.host && !this.#access.entered.has(access)) {
+			// A large meeting: communes enter muted by the chair and ask for the floor.
+			this.#access.muted.add(access);
+		}
+		this.#access.entered.add(access);
 		const participant: Participant = {
 			...identity,
 			id,
@@ -610,7 +730,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			connectionId: connection.id,
 			address: connection.address,
 			joinedAt: new Date(),
-			peer: this.#media.createPeer(id),
+			peer,
 			notify: connection.notify,
 			audioOnly: false,
 		};
@@ -638,6 +758,8 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		if (this.#activeSpeaker === participantId) {
 			this.#activeSpeaker = null;
 		}
+		this.#recent = this.#recent.filter((id) => id !== participantId);
+		this.#subscriptions.forget(participantId);
 		this.#roster?.ledger.apply({ unitId: participant.unitId, kind: 'leave', reason, at: new Date() });
 		this.#changed();
 		await this.#journal.left(siteOf(participant), reason);
@@ -677,6 +799,8 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			return;
 		}
 		this.#closeCause = cause;
+		this.#broadcast.close();
+		this.#subscriptions.close();
 		for (const p of this.#participants.values()) {
 			p.peer.close();
 		}
@@ -733,11 +857,12 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			return { participantId, unitId: p?.unitId ?? '', unitName: p?.unitName ?? '' };
 		};
 		const media = this.#media;
-		media.on('producer-added', (participantId, producer, source) => {
+		media.on('producer-added', (participantId, producer, source, router) => {
 			const owner = this.#participants.get(participantId);
 			if (owner && source === 'microphone' && !producer.paused && this.#mutedByChair(owner)) {
-				// A site the chair muted came back (reload, rejoin) with its microphone on: off again
-				// before anyone consumes it (consumers are created after the others hear of it).
+				// A site the chair muted came back (reload, rejoin), or entered a join-muted meeting, with
+				// its microphone on: off again. Nobody receives it meanwhile (the subscriptions do not
+				// give anyone the microphone of a site muted by the chair).
 				void producer
 					.pause()
 					.then(async () => {
@@ -750,11 +875,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 					})
 					.catch((error: unknown) => this.#log.warn({ err: error, meetingId: this.meetingId }, 'could not re-apply the chair mute'));
 			}
-			for (const other of this.#participants.values()) {
-				if (other.id !== participantId) {
-					other.notify('producer:added', { participantId, producerId: producer.id, kind: producer.kind, source });
-				}
-			}
+			this.#subscriptions.changed();
 			this.#changed();
 			this.#journal.publish('producer:added', {
 				...siteRef(participantId),
@@ -763,12 +884,21 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 				source,
 				paused: producer.paused,
 				producer,
-				router: media.router,
+				router,
 			});
 		});
 		const producerEvent =
 			(event: 'producer:removed' | 'producer:paused' | 'producer:resumed') =>
 			(participantId: string, producer: { id: string; kind: 'audio' | 'video' }, source: Source): void => {
+				if (producer.kind === 'audio') {
+					if (event === 'producer:paused') {
+						this.#subscriptions.microphonePaused(producer.id);
+					} else {
+						this.#subscriptions.microphoneResumedOrClosed(producer.id);
+					}
+				} else {
+					this.#subscriptions.changed();
+				}
 				this.#changed();
 				this.#journal.publish(event, { ...siteRef(participantId), producerId: producer.id, kind: producer.kind, source });
 			};
@@ -780,52 +910,57 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			for (const p of this.#participants.values()) {
 				p.notify('room:active-speaker', { participantId });
 			}
+			if (participantId) {
+				this.#spoke(participantId);
+			}
+			// In the state too (deltas), for sites that missed the volatile hint.
+			this.#changed();
 			this.#journal.publish('active-speaker', { participantId, unitId: participantId ? (this.#participants.get(participantId)?.unitId ?? null) : null });
 		});
-		media.on('router-closed', () => this.#mediaFailed());
+		media.on('peers-lost', (participantIds) => this.#sitesLost(participantIds));
+	}
+
+	/** A site spoke (active speaker, or given the floor): first in the recent speakers' strip. */
+	#spoke(participantId: string): void {
+		if (this.#settings.lastN === 0 || !this.#participants.has(participantId) || this.#recent[0] === participantId) {
+			return;
+		}
+		this.#recent = [participantId, ...this.#recent.filter((id) => id !== participantId)].slice(0, this.#settings.lastN);
+		this.#changed();
 	}
 
 	/**
-	 * The worker under this room died. The room closes at once, so that sites rejoining right away
-	 * get a fresh room on a live worker; the meeting itself goes on. The leaves are recorded in
-	 * the queue, after any change already in progress.
+	 * A worker died under some of the room's sites. They are told to rejoin (they land on a live
+	 * worker, in this same room); the rest of the meeting goes on. Their leaves are recorded in the
+	 * queue, after any change in progress.
 	 */
-	#mediaFailed(): void {
-		if (this.closed) {
+	#sitesLost(participantIds: string[]): void {
+		if (this.closed || participantIds.length === 0) {
 			return;
 		}
-		this.#log.error({ meetingId: this.meetingId }, 'media router closed under a live meeting; sites must rejoin');
-		for (const site of [...this.#participants.values(), ...this.#waiting.values()]) {
+		this.#log.error({ meetingId: this.meetingId, sites: participantIds.length }, 'a media worker stopped under a live meeting; its sites rejoin');
+		const lost = participantIds.flatMap((id) => this.#participants.get(id) ?? []);
+		for (const site of lost) {
 			site.notify('media:closed', { reason: 'The media server restarted; reconnecting' });
 		}
-		// Closed now, so that rejoins open a fresh room; the sites still listed leave in the queue,
-		// after any change in progress (a meeting being ended records their leaves as 'ended' first).
-		this.#closeCause = 'media-failure';
-		this.#waiting.clear();
-		this.#media.close();
-		this.safeEmit('closed');
 		void this.#queue
 			.push(async () => {
-				for (const id of [...this.#participants.keys()]) {
-					await this.#leave(id, 'media-failure');
+				for (const site of lost) {
+					// Only if still the same window: a rejoin may already have replaced it.
+					if (this.#participants.get(site.id) === site) {
+						await this.#leave(site.id, 'media-failure');
+					}
 				}
 			})
 			.catch((error: unknown) => this.#log.error({ err: error }, 'could not record leaves after a media failure'));
 	}
 
-	/** Broadcasts the new state: one snapshot for everyone, one more for chairs (with the waiting room). */
+	/** Broadcasts the change (coalesced into one delta) and reports the room's occupancy. */
 	#changed(): void {
 		if (this.closed) {
 			return;
 		}
-		this.#seq += 1;
-		let plain: RoomSnapshot | undefined;
-		// Built only when a chair is in: with 170 units the roll call is most of the snapshot.
-		let chair: RoomSnapshot | undefined;
-		for (const p of this.#participants.values()) {
-			const snapshot = p.chair ? (chair ??= this.#snapshot(true)) : (plain ??= this.#snapshot(false));
-			p.notify('room:snapshot', snapshot);
-		}
+		this.#broadcast.changed();
 		if (this.size !== this.#lastSize) {
 			this.#lastSize = this.size;
 			this.safeEmit('occupancy', this.size);
@@ -833,11 +968,11 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 	}
 
 	/** The chair's snapshot has the waiting room and the roll call; everyone else's has neither. */
-	#snapshot(forChair: boolean): RoomSnapshot {
+	#snapshot(forChair: boolean, seq: number): RoomSnapshot {
 		const roster = this.#roster;
 		return buildSnapshot({
 			roomId: this.#roomId,
-			seq: this.#seq,
+			seq,
 			meetingId: this.meetingId,
 			title: this.title,
 			locked: this.#locked,
@@ -858,6 +993,8 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 					: [],
 			mutedByChair: (p) => this.#mutedByChair(p),
 			recording: this.#recording,
+			settings: this.#settings,
+			recentSpeakers: this.#recent,
 		});
 	}
 

@@ -9,7 +9,7 @@ import { MeetingLifecycle } from './meeting-lifecycle.ts';
 const EMPTY_ROOM_CLOSE_MS = 60_000;
 
 const conference: FastifyPluginAsync = async (fastify) => {
-	const { emptyEndMs, endGraceMs } = fastify.config.meetings;
+	const { emptyEndMs, endGraceMs, downlinkKbps, maxThumbnails, lastN } = fastify.config.meetings;
 	const log = fastify.log.child({ component: 'conference' });
 	const meetings = createMeetingsRepository(fastify.db);
 	const repo = createConferenceRepository(fastify.db);
@@ -19,6 +19,7 @@ const conference: FastifyPluginAsync = async (fastify) => {
 		events: fastify.meetingEvents,
 		log,
 		emptyRoomCloseMs: Math.min(EMPTY_ROOM_CLOSE_MS, emptyEndMs),
+		media: { downlinkKbps, maxThumbnails, lastN },
 	});
 	// Often enough that a meeting ends within a few percent of its empty time, at most every 30 s.
 	const sweepMs = Math.max(200, Math.min(30_000, Math.min(emptyEndMs, endGraceMs || emptyEndMs) / 10));

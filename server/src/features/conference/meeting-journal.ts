@@ -7,7 +7,7 @@ import type { ConferenceRepository } from './conference.repository.ts';
 type Log = { error: (obj: object, msg: string) => void };
 
 /** The writes the journal makes; the benchmark passes one that keeps nothing. */
-export type JournalStore = Pick<ConferenceRepository, 'recordJoin' | 'recordLeave' | 'addAction' | 'setLocked' | 'setRecordingPaused' | 'endMeeting'>;
+export type JournalStore = Pick<ConferenceRepository, 'recordJoin' | 'recordLeave' | 'addAction' | 'setLocked' | 'setJoinMuted' | 'setRecordingPaused' | 'endMeeting'>;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** An event's payload without the time fields, which the journal adds. */
@@ -81,6 +81,10 @@ export class MeetingJournal {
 
 	async locked(locked: boolean): Promise<void> {
 		await this.#repo.setLocked(this.meetingId, locked);
+	}
+
+	async joinMuted(joinMuted: boolean): Promise<void> {
+		await this.#repo.setJoinMuted(this.meetingId, joinMuted);
 	}
 
 	async recordingPaused(paused: boolean): Promise<void> {

@@ -4,7 +4,7 @@ import type { UnitKind } from '#shared/api/units.ts';
 export type DemoUnit = { id: string; kind: UnitKind; name: string; authority: string; parentId: string | null };
 export type DemoAccount = { username: string; displayName: string; role: UserRole; unitId: string };
 
-const DISTRICT_ID = 'song-lo';
+export const DISTRICT_ID = 'song-lo';
 
 /** Sông Lô district (Vĩnh Phúc), the setting of the article the product started from. */
 const COMMUNES: [id: string, kind: UnitKind, name: string][] = [

@@ -3,7 +3,7 @@ import { InvalidStateError } from '../../lib/errors.ts';
 import type { AppSocket } from '../../plugins/app/socket-io.ts';
 import { asWire } from '../../lib/wire.ts';
 import type { Peer } from '../../sfu/peer.ts';
-import { socketPeer } from './socket-peer.ts';
+import { peerOwner, socketPeer } from './socket-peer.ts';
 
 function peerOf(socket: AppSocket): Peer {
 	const peer = socketPeer(socket);
@@ -26,8 +26,8 @@ export function registerMediaHandlers(socket: AppSocket): void {
 		iceParameters: await peerOf(socket).restartIce(direction),
 	}));
 
-	onRequest(socket, 'producer:create', async ({ kind, source, rtpParameters }) => {
-		const producer = await peerOf(socket).produce(kind, source, rtpParameters);
+	onRequest(socket, 'producer:create', async ({ kind, source, rtpParameters, paused }) => {
+		const producer = await peerOf(socket).produce(kind, source, rtpParameters, paused ?? false);
 		return { producerId: producer.id };
 	});
 
@@ -37,6 +37,10 @@ export function registerMediaHandlers(socket: AppSocket): void {
 	});
 
 	onRequest(socket, 'consumer:create', async ({ producerId, rtpCapabilities }) => {
+		if (peerOwner(socket) === 'conference') {
+			// A site receives what its view shows, within its downlink budget (room:view), nothing it picks itself.
+			throw new InvalidStateError('In a meeting the server makes the consumers; send room:receive and room:view');
+		}
 		const consumer = await peerOf(socket).consume(producerId, rtpCapabilities);
 		return { consumerId: consumer.id, producerId, kind: consumer.kind, rtpParameters: asWire(consumer.rtpParameters) };
 	});

@@ -12,6 +12,7 @@ export type NewMeeting = {
 	startsAt: Date;
 	endsAt: Date;
 	recordingEnabled: boolean;
+	joinMuted: boolean;
 	agenda: { title: string; presenter: string; durationMinutes: number }[];
 	invitations: { unitId: string; tokenHash: string; expiresAt: Date }[];
 };
@@ -24,6 +25,7 @@ const detailSelect = {
 	status: true,
 	locked: true,
 	recordingEnabled: true,
+	joinMuted: true,
 	startsAt: true,
 	endsAt: true,
 	startedAt: true,
@@ -135,7 +137,7 @@ export function createMeetingsRepository(db: Database) {
 		async replaceMeeting(
 			meetingId: string,
 			change: {
-				fields: { title: string; description: string; location: string; chairId: string; startsAt: Date; endsAt: Date; recordingEnabled: boolean };
+				fields: { title: string; description: string; location: string; chairId: string; startsAt: Date; endsAt: Date; recordingEnabled: boolean; joinMuted: boolean };
 				agenda: NewMeeting['agenda'];
 				invitedUnitIds: string[];
 				issued: NewMeeting['invitations'];

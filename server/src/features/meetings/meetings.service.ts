@@ -12,6 +12,7 @@ import type {
 	MeetingWithLinks,
 	RollCallEntry,
 } from '#shared/api/meetings.ts';
+import { JOIN_MUTED_FROM_UNITS } from '#shared/api/meetings.ts';
 import type { AccessEventBus } from '../../domain/access-events.ts';
 import { ForbiddenError, InvalidPayloadError, InvalidStateError, NotFoundError } from '../../lib/errors.ts';
 import { toIcs, type IcsEvent } from './ics.ts';
@@ -74,6 +75,7 @@ function toDetail(meeting: MeetingRecord, user: User): MeetingDetail {
 		status: meeting.status,
 		locked: meeting.locked,
 		recordingEnabled: meeting.recordingEnabled,
+		joinMuted: meeting.joinMuted,
 		startsAt: meeting.startsAt.toISOString(),
 		endsAt: meeting.endsAt.toISOString(),
 		startedAt: meeting.startedAt?.toISOString() ?? null,
@@ -246,6 +248,7 @@ export function createMeetingsService(repo: MeetingsRepository, options: Meeting
 				startsAt,
 				endsAt,
 				recordingEnabled: input.recordingEnabled ?? true,
+				joinMuted: input.joinMuted ?? input.invitedUnitIds.length >= JOIN_MUTED_FROM_UNITS,
 				agenda: input.agenda,
 				invitations: invites.map((i) => i.invitation),
 			});
@@ -291,7 +294,17 @@ export function createMeetingsService(repo: MeetingsRepository, options: Meeting
 				...withdrawn.map((unitId) => ({ actorId: user.id, address, action: 'invitation.revoked' as const, targetUnitId: unitId, detail: '', at })),
 			];
 			const stored = await repo.replaceMeeting(id, {
-				fields: { title: input.title, description: input.description, location: input.location, chairId: input.chairId, startsAt, endsAt, recordingEnabled },
+				fields: {
+					title: input.title,
+					description: input.description,
+					location: input.location,
+					chairId: input.chairId,
+					startsAt,
+					endsAt,
+					recordingEnabled,
+					// While live the chair sets it in the room (chair:join-muted), which the room applies at once.
+					joinMuted: before.status === 'live' ? before.joinMuted : (input.joinMuted ?? before.joinMuted),
+				},
 				agenda: input.agenda,
 				invitedUnitIds: input.invitedUnitIds,
 				issued: issued.map((i) => i.invitation),

@@ -2,13 +2,9 @@ import type { Consumer, PlainTransport, Producer, Router } from 'mediasoup/node/
 import { TypedEmitter } from '../../lib/typed-emitter.ts';
 import type { PortPool } from './port-pool.ts';
 import { recordingSdp, type SdpTrack } from './recording-sdp.ts';
+import { RECORDED_SPATIAL_LAYER } from '../../sfu/media-codecs.ts';
 import { SegmentRecorder, type ClosedSegment, type RecorderExit } from './segment-recorder.ts';
 
-/**
- * The spatial layer recorded from a simulcast camera: 640×360 (layer 1 of the three the client
- * sends) is what the downloadable video is made at, at a third of the top layer's bits.
- */
-const RECORDED_SPATIAL_LAYER = 1;
 
 export type SiteRecorderOptions = {
 	router: Router;
