@@ -25,9 +25,9 @@ export const RUNTIME_PACKAGES = ['chromium', 'fonts-liberation2', 'ca-certificat
  * Needed by tests only: `ip` for the network-namespace tests that cut a site's media path;
  * espeak-ng speaks the Vietnamese sentences the transcription tests feed whisper.cpp; poppler-utils
  * (pdftotext, pdffonts, pdfsig) and LibreOffice Writer check the minutes' PDF, signatures and DOCX
- * as an office would open them.
+ * as an office would open them; libnss3-tools' certutil makes the empty NSS database pdfsig reads.
  */
-export const TEST_PACKAGES = ['iproute2', 'espeak-ng', 'poppler-utils', 'libreoffice-writer-nogui'];
+export const TEST_PACKAGES = ['iproute2', 'espeak-ng', 'poppler-utils', 'libnss3-tools', 'libreoffice-writer-nogui'];
 
 export function missingPackages(packages) {
 	return packages.filter((pkg) => {

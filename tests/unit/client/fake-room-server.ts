@@ -70,6 +70,8 @@ export function consumerAdded(join: number, participantId: string, source: 'micr
 	} as const;
 }
 
+const ARRIVAL = ['me', 'other', 'third', 'fourth'];
+
 export function participant(id: string, producers: ParticipantView['producers'] = []): ParticipantView {
 	return {
 		id,
@@ -83,7 +85,8 @@ export function participant(id: string, producers: ParticipantView['producers'] 
 		cameraOff: false,
 		audioOnly: false,
 		screenSharing: false,
-		joinedAt: '2025-01-01T00:00:00.000Z',
+		// Rooms list participants by arrival (joinedAt): the tests' sites arrive in this order.
+		joinedAt: `2025-01-01T00:00:0${ARRIVAL.indexOf(id) >= 0 ? ARRIVAL.indexOf(id) : 9}.000Z`,
 		producers,
 	};
 }
