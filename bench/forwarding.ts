@@ -24,7 +24,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Consumer } from 'mediasoup/node/lib/types.js';
 import { bareRoom, benchTargets, camerasWatched, expectedPackets, GALLERY, galleryPlan, productRoom, sampleSites, type BenchRoom } from './rooms.ts';
-import { AUDIO, cpuSeconds, DiscardPorts, GeneratorProcess, Sink, SRTP_SUITE, udpCounters, udpDropsByPort, VIDEO } from './synthetic-media.ts';
+import { AUDIO, cpuSeconds, DiscardPorts, GeneratorProcess, Sink, SRTP_SUITE, socketInodes, udpCounters, udpSockets, VIDEO } from './synthetic-media.ts';
 
 type Variant = 'product' | 'bare';
 /** One measured run of the forwarding benchmark (the recording benchmark reports the same and more). */
@@ -66,6 +66,11 @@ export type ForwardingResult = {
 	sinkSocketDropPercent: number;
 	/** Datagrams per second the kernel dropped at the unread sites' ports (what the workers sent there). */
 	discardedPerSecond: number;
+	/**
+	 * Datagrams the kernel dropped at the workers' own sockets (ingress from the generator, the
+	 * pipe between the workers) because a worker did not read them in time: loss inside the SFU host.
+	 */
+	workerSocketDrops: number;
 	/** Datagrams to ports nobody had bound during the run (each would send ICMP port unreachable back): should be 0. */
 	udpNoPorts: number;
 	/**
@@ -177,7 +182,17 @@ function consumerLoss(before: (ConsumerCounts | undefined)[], after: (ConsumerCo
 	};
 }
 
-const sumDrops = (drops: Map<number, number>, ports: number[]) => ports.reduce((sum, port) => sum + (drops.get(port) ?? 0), 0);
+/** Drops (/proc/net/udp) at the given local ports, and at the sockets of the given inodes. */
+function drops(ports: number[], inodes: Set<string>): { atPorts: number; atInodes: number } {
+	const wanted = new Set(ports);
+	let atPorts = 0;
+	let atInodes = 0;
+	for (const socket of udpSockets()) {
+		atPorts += wanted.has(socket.port) ? socket.drops : 0;
+		atInodes += inodes.has(socket.inode) ? socket.drops : 0;
+	}
+	return { atPorts, atInodes };
+}
 
 async function run(variant: Variant, n: number): Promise<Result> {
 	const read = sampleSites(galleryPlan(n), sampled);
@@ -207,7 +222,9 @@ async function run(variant: Variant, n: number): Promise<Result> {
 		const consumers0 = await consumerCounts(room.consumers);
 		await generator.resetCounters();
 		sinks.forEach((s) => (s.counting = true));
-		const drops0 = udpDropsByPort();
+		const workerSockets = new Set(room.workerPids.flatMap((pid) => [...socketInodes(pid)]));
+		const sinkDrops0 = drops(sinkPorts, workerSockets);
+		const discardDrops0 = drops(discard.ports, new Set());
 		const udp0 = udpCounters();
 		const cpu0 = room.workerPids.map(cpuSeconds);
 		const generatorCpu0 = cpuSeconds(generator.pid);
@@ -228,7 +245,8 @@ async function run(variant: Variant, n: number): Promise<Result> {
 		const sent = await generator.stop();
 		await sleep(DRAIN_MS);
 		sinks.forEach((s) => (s.counting = false));
-		const drops1 = udpDropsByPort();
+		const sinkDrops1 = drops(sinkPorts, workerSockets);
+		const discardDrops1 = drops(discard.ports, new Set());
 		const udp1 = udpCounters();
 		const ingress1 = await ingressCounts(room);
 		const all = [...sinks.values()];
@@ -241,7 +259,7 @@ async function run(variant: Variant, n: number): Promise<Result> {
 		const mediasoup = consumerLoss(consumers0, consumers1);
 		const totalCpu = cpu.reduce((a, b) => a + b, 0);
 		const ingressLost = ingress1.lost - ingress0.lost;
-		const sinkDrops = sumDrops(drops1, sinkPorts) - sumDrops(drops0, sinkPorts);
+		const sinkDrops = sinkDrops1.atPorts - sinkDrops0.atPorts;
 		const sampledPerWorker = room.workerPids.map((_, w) => read.filter((site) => room!.siteWorkers[site] === w).length);
 		return {
 			variant,
@@ -265,7 +283,8 @@ async function run(variant: Variant, n: number): Promise<Result> {
 			sampledCameras: `${camerasWatched(room.plan, read)}/${n}`,
 			sampledReceivedPerSecond: Math.round((receivedAudio + receivedVideo) / elapsed),
 			sinkSocketDropPercent: percent(sinkDrops, sinkDrops + receivedAudio + receivedVideo),
-			discardedPerSecond: Math.round((sumDrops(drops1, discard.ports) - sumDrops(drops0, discard.ports)) / elapsed),
+			discardedPerSecond: Math.round((discardDrops1.atPorts - discardDrops0.atPorts) / elapsed),
+			workerSocketDrops: sinkDrops1.atInodes - sinkDrops0.atInodes,
 			udpNoPorts: udp1.noPorts - udp0.noPorts,
 			mediasoupLossPercent: mediasoup.lossPercent,
 			mediasoupAudioLossPercent: mediasoup.audioLossPercent,
@@ -294,7 +313,7 @@ for (const n of sizes) {
 			console.error(
 				`  ${variant.padEnd(7)} ${n} sites (${result.consumers} consumers, workers ${result.sitesPerWorker.join('/')} sites): ${result.forwardedPerSecond} pkt/s, ${result.usPerForwardedPacket} µs/pkt, workers ${result.workerCpuPercent.join('% / ')}%, machine ${result.machineBusyPercent}%, bench process ${result.benchProcessCpuPercent}%, generator ${result.generatorCpuPercent}%, ` +
 					`sampled ${result.sampledSites} sites (${result.sampledPerWorker.join('/')} per worker, ${result.sampledCameras} cameras, ${result.sampledReceivedPerSecond} pkt/s, socket drops ${result.sinkSocketDropPercent}%): audio loss ${result.audioLossPercent}%, sequence loss ${result.sequenceLossPercent}%, video ${result.videoDeliveryPercent}% of policy; ` +
-					`mediasoup loss ${result.mediasoupLossPercent}% (audio ${result.mediasoupAudioLossPercent}%, video ${result.mediasoupVideoLossPercent}%, ${result.mediasoupConsumersCounted} consumers, ${result.mediasoupNackCount} NACKs, ${result.mediasoupPacketsDiscarded} discarded), ingress loss ${result.ingressLossPercent}%, ` +
+					`mediasoup loss ${result.mediasoupLossPercent}% (audio ${result.mediasoupAudioLossPercent}%, video ${result.mediasoupVideoLossPercent}%, ${result.mediasoupConsumersCounted} consumers, ${result.mediasoupNackCount} NACKs, ${result.mediasoupPacketsDiscarded} discarded), ingress loss ${result.ingressLossPercent}%, worker socket drops ${result.workerSocketDrops}, ` +
 					`unread ports dropped ${result.discardedPerSecond} pkt/s, UDP NoPorts ${result.udpNoPorts}, ${result.consumersOnPolicyLayer} consumers on their policy layer${result.policyMismatches.length > 0 ? `, POLICY MISMATCHES: ${result.policyMismatches.join('; ')}` : ''}`
 			);
 		}
@@ -328,6 +347,8 @@ const summary = sizes.map((n) => {
 		sampledCameras: product[0]!.sampledCameras,
 		sinkSocketDropPercent: worst([...product, ...bare], (r) => r.sinkSocketDropPercent),
 		udpNoPorts: worst([...product, ...bare], (r) => r.udpNoPorts),
+		productWorkerSocketDrops: worst(product, (r) => r.workerSocketDrops),
+		bareWorkerSocketDrops: worst(bare, (r) => r.workerSocketDrops),
 		productMediasoupLossPercent: worst(product, (r) => r.mediasoupLossPercent),
 		bareMediasoupLossPercent: worst(bare, (r) => r.mediasoupLossPercent),
 		productAudioLossPercent: worst(product, (r) => r.audioLossPercent),
@@ -364,10 +385,10 @@ const report = {
 };
 
 console.log(
-	'\nsites | consumers | fwd pkt/s | product µs/pkt | bare µs/pkt | ratio | product CPU % per worker | bare CPU % per worker | machine % | bench % (p/b) | generator % | sampled (per worker; cameras) | sink socket drops % | audio loss % (p/b) | seq loss % (p/b) | mediasoup loss % (p/b) | ingress loss % (p/b) | video % of policy (p/b) | on policy layer (p / b)'
+	'\nsites | consumers | fwd pkt/s | product µs/pkt | bare µs/pkt | ratio | product CPU % per worker | bare CPU % per worker | machine % | bench % (p/b) | generator % | sampled (per worker; cameras) | sink socket drops % | audio loss % (p/b) | seq loss % (p/b) | mediasoup loss % (p/b) | worker socket drops (p/b) | ingress loss % (p/b) | video % of policy (p/b) | on policy layer (p / b)'
 );
 console.log(
-	'------|-----------|-----------|----------------|-------------|-------|--------------------------|-----------------------|-----------|---------------|-------------|-------------------------------|---------------------|--------------------|------------------|------------------------|----------------------|-------------------------|------------------------'
+	'------|-----------|-----------|----------------|-------------|-------|--------------------------|-----------------------|-----------|---------------|-------------|-------------------------------|---------------------|--------------------|------------------|------------------------|---------------------------|----------------------|-------------------------|------------------------'
 );
 for (const s of summary) {
 	console.log(
@@ -388,6 +409,7 @@ for (const s of summary) {
 			`${s.productAudioLossPercent} / ${s.bareAudioLossPercent}`.padEnd(18),
 			`${s.productSequenceLossPercent} / ${s.bareSequenceLossPercent}`.padEnd(16),
 			`${s.productMediasoupLossPercent} / ${s.bareMediasoupLossPercent}`.padEnd(22),
+			`${s.productWorkerSocketDrops} / ${s.bareWorkerSocketDrops}`.padEnd(25),
 			`${s.productIngressLossPercent} / ${s.bareIngressLossPercent}`.padEnd(20),
 			`${s.productVideoDeliveryPercent} / ${s.bareVideoDeliveryPercent}`.padEnd(23),
 			`${s.productConsumersOnPolicyLayer} / ${s.bareConsumersOnPolicyLayer}`,

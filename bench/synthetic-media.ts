@@ -1,7 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { createCipheriv, createHmac, randomBytes } from 'node:crypto';
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Opus at 50 packets/s; VP8 simulcast at 30 fps in three layers of realistic bitrates. */
@@ -172,7 +172,10 @@ export type GeneratorCounts = {
 
 /**
  * Sends every site's audio and video from one UDP socket to each site's ingress port, paced by
- * wall-clock time, and counts what it sent (in all, and per site and layer).
+ * wall-clock time, and counts what it sent (in all, and per site and layer). Each site's clock
+ * has its own phase (site i of n lags by i/n of a frame and of an Opus packet), as independent
+ * cameras and microphones do: sending every site's frame at the same instant would make bursts
+ * of a whole meeting's packets that no real meeting sends.
  */
 export class Generator implements GeneratorCounts {
 	readonly #socket: Socket = createSocket({ type: 'udp4', sendBufferSize: 4 * 1024 * 1024 });
@@ -180,8 +183,9 @@ export class Generator implements GeneratorCounts {
 	readonly #srtp: (SrtpSender | undefined)[];
 	#timer: NodeJS.Timeout | undefined;
 	#started = 0;
-	#audioSent = 0;
-	#videoFramesSent = 0;
+	/** Per site: Opus packets and video frames sent so far. */
+	#audioSent: number[];
+	#videoFramesSent: number[];
 	/** Packets sent per SSRC so far: the low 16 bits are the sequence number, the rest the roll-over counter. */
 	#seq = new Map<number, number>();
 	#lastReport = -1;
@@ -200,6 +204,8 @@ export class Generator implements GeneratorCounts {
 		this.#vp8KeyFrame = options.vp8KeyFrame;
 		this.sentAudioBySite = targets.map(() => 0);
 		this.sentVideoBySite = targets.map(() => [0, 0, 0]);
+		this.#audioSent = targets.map(() => 0);
+		this.#videoFramesSent = targets.map(() => 0);
 		this.#socket.on('error', () => undefined);
 	}
 
@@ -247,12 +253,17 @@ export class Generator implements GeneratorCounts {
 	 * One compound packet per site (as a browser bundles its RTCP), a sender report per stream.
 	 */
 	#senderReports(elapsed: number): void {
+		const sites = this.#targets.length;
 		const now = Date.now() / 1000 + 2208988800;
 		const msw = Math.floor(now);
 		const lsw = Math.floor((now - msw) * 2 ** 32);
 		for (const [site, t] of this.#targets.entries()) {
 			const video = t.ssrcs.video.slice(0, t.layers ?? 3);
-			const streams: [number, number][] = [[t.ssrcs.audio, elapsed * 48000], ...video.map((ssrc): [number, number] => [ssrc, elapsed * 90000])];
+			// The RTP time of `elapsed` on this site's clocks (see the phase in #tick).
+			const phase = site / sites;
+			const audioTime = (elapsed * AUDIO.packetsPerSecond - phase) * 960;
+			const videoTime = (elapsed * VIDEO.fps - phase) * 3000;
+			const streams: [number, number][] = [[t.ssrcs.audio, audioTime], ...video.map((ssrc): [number, number] => [ssrc, videoTime])];
 			const compound = Buffer.alloc(28 * streams.length);
 			for (const [k, [ssrc, rtpTime]] of streams.entries()) {
 				const sr = compound.subarray(28 * k, 28 * (k + 1));
@@ -262,7 +273,7 @@ export class Generator implements GeneratorCounts {
 				sr.writeUInt32BE(ssrc >>> 0, 4);
 				sr.writeUInt32BE(msw >>> 0, 8);
 				sr.writeUInt32BE(lsw >>> 0, 12);
-				sr.writeUInt32BE(Math.floor(rtpTime) >>> 0, 16);
+				sr.writeUInt32BE(Math.floor(Math.max(0, rtpTime)) >>> 0, 16);
 				sr.writeUInt32BE((this.#seq.get(ssrc) ?? 0) >>> 0, 20);
 				sr.writeUInt32BE(0, 24);
 			}
@@ -277,9 +288,10 @@ export class Generator implements GeneratorCounts {
 			this.#lastReport = elapsed;
 			this.#senderReports(elapsed);
 		}
-		while (this.#audioSent < elapsed * AUDIO.packetsPerSecond) {
-			const n = this.#audioSent++;
-			for (const [site, t] of this.#targets.entries()) {
+		for (const [site, t] of this.#targets.entries()) {
+			const phase = site / this.#targets.length;
+			while (this.#audioSent[site]! < elapsed * AUDIO.packetsPerSecond - phase) {
+				const n = this.#audioSent[site]!++;
 				if (n % (t.audioEvery ?? 1) !== 0) {
 					continue;
 				}
@@ -290,11 +302,9 @@ export class Generator implements GeneratorCounts {
 				this.sentAudioPackets += 1;
 				this.sentAudioBySite[site]! += 1;
 			}
-		}
-		while (this.#videoFramesSent < elapsed * VIDEO.fps) {
-			const frame = this.#videoFramesSent++;
-			const keyFrame = frame % (VIDEO.fps * 2) === 0;
-			for (const [site, t] of this.#targets.entries()) {
+			while (this.#videoFramesSent[site]! < elapsed * VIDEO.fps - phase) {
+				const frame = this.#videoFramesSent[site]!++;
+				const keyFrame = frame % (VIDEO.fps * 2) === 0;
 				const layers = t.layers ?? 3;
 				for (let layer = 0; layer < layers; layer += 1) {
 					const frameBytes = Math.round((VIDEO.layerKbps[layer]! * 1000) / 8 / VIDEO.fps) * (keyFrame ? 3 : 1);
@@ -428,17 +438,30 @@ export class DiscardPorts {
 	}
 }
 
-/** Per local UDP port on 127.0.0.1: datagrams the kernel dropped on arrival (full receive buffer), from /proc/net/udp. */
-export function udpDropsByPort(): Map<number, number> {
-	const drops = new Map<number, number>();
-	for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
-		const fields = line.trim().split(/\s+/);
-		if (fields.length < 13 || !fields[1]!.startsWith('0100007F:')) {
-			continue;
+/** The machine's UDP sockets on 127.0.0.1 (/proc/net/udp): port, inode, and datagrams the kernel dropped on arrival (full receive buffer). */
+export function udpSockets(): { port: number; inode: string; drops: number }[] {
+	return readFileSync('/proc/net/udp', 'utf8')
+		.split('\n')
+		.slice(1)
+		.map((line) => line.trim().split(/\s+/))
+		.filter((fields) => fields.length >= 13 && fields[1]!.startsWith('0100007F:'))
+		.map((fields) => ({ port: Number.parseInt(fields[1]!.slice(9), 16), inode: fields[9]!, drops: Number(fields.at(-1)) }));
+}
+
+/** Inodes of the sockets a process holds (its /proc/<pid>/fd links), to find its lines in /proc/net/udp. */
+export function socketInodes(pid: number): Set<string> {
+	const inodes = new Set<string>();
+	for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+		try {
+			const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+			if (match) {
+				inodes.add(match[1]!);
+			}
+		} catch {
+			// Closed between the listing and the read.
 		}
-		drops.set(Number.parseInt(fields[1]!.slice(9), 16), Number(fields.at(-1)));
 	}
-	return drops;
+	return inodes;
 }
 
 /** The machine's UDP counters (/proc/net/snmp): NoPorts (datagrams to a port nobody bound: ICMP unreachable) and RcvbufErrors. */
