@@ -184,7 +184,11 @@ export class RoomClient {
 		const result: Record<string, ReceiveStats> = {};
 		for (const { consumer, participantId, source } of [...(this.#attempt?.consumers.values() ?? [])]) {
 			const entry = (result[participantId] ??= { audioBytes: 0, videoBytes: 0, cameraWidth: 0 });
-			const report = await consumer.getStats();
+			// A consumer the server closes meanwhile (a gallery page turned) has no statistics any more.
+			const report = consumer.closed ? null : await consumer.getStats().catch(() => null);
+			if (!report) {
+				continue;
+			}
 			report.forEach((s: RTCStats & { bytesReceived?: number; frameWidth?: number }) => {
 				if (s.type === 'inbound-rtp') {
 					if (consumer.kind === 'audio') {

@@ -212,7 +212,7 @@ export const variables = {
 	},
 	RTC_INTERNAL_PORTS: {
 		description:
-			'Loopback UDP ports the mediasoup workers use to hand tracks to the recorders (never opened to the network; apart from RTC_PORT and RECORDING_PORTS)',
+			'Loopback UDP ports the mediasoup workers use to hand tracks to the recorders and to pipe a meeting between workers (never opened to the network; apart from RTC_PORT and RECORDING_PORTS)',
 		defaultText: '31000-31999',
 		parse: portRange('31000-31999'),
 	},
