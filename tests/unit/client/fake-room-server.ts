@@ -86,7 +86,7 @@ export function participant(id: string, producers: ParticipantView['producers'] 
 		audioOnly: false,
 		screenSharing: false,
 		// Rooms list participants by arrival (joinedAt): the tests' sites arrive in this order.
-		joinedAt: `2025-01-01T00:00:0${ARRIVAL.indexOf(id) >= 0 ? ARRIVAL.indexOf(id) : 9}.000Z`,
+		joinedAt: `2025-01-01T00:00:0${ARRIVAL.includes(id) ? ARRIVAL.indexOf(id) : 9}.000Z`,
 		producers,
 	};
 }
