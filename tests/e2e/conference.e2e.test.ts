@@ -230,7 +230,7 @@ describe('a district meeting with two communes in Chromium', () => {
 		// (the large tile follows the speaker; the new layer waits for a keyframe), so each waits a while.
 		for (const [page, from] of pairs) {
 			await waitForFlowing(page, from, 15000, 'audio');
-			await waitForFlowing(page, from, 15000, 'video');
+			await waitForFlowing(page, from, 30000, 'video');
 		}
 		// Each site sees how its connection is doing (loopback: clean).
 		await chair.waitForSelector('[data-testid=connection-quality][data-level=good]', { timeout: 10000 });
