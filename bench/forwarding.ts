@@ -15,6 +15,11 @@
  * packets. Loss is reported twice: on the sampled sinks (sequence gaps, audio and video against
  * what the plan implies) and from mediasoup's own counters for every consumer (packets each
  * consumer sent against those its producer stream received or saw missing).
+ * The generator runs at niceness BENCH_LOAD_NICE (default 19): it stands for 171 remote machines,
+ * whose packets cost the SFU host only their reception, so it takes the CPU the workers leave
+ * rather than taking turns with them (a worker scheduled out for a few milliseconds overflows its
+ * sockets' buffers: that is what a loaded host loses, and it is reported with BENCH_LOAD_NICE=0).
+ * It paces by wall-clock time and catches up after a delay, so it keeps its rate either way.
  * Prints a table and JSON; writes bench/results/*.json.
  * Environment: BENCH_SITES (e.g. "60,120,171"), BENCH_SECONDS (measured seconds per run, default
  * 8), BENCH_REPEATS (alternations per size, default 2), BENCH_SAMPLED_SITES (sites whose downlink
@@ -71,6 +76,8 @@ export type ForwardingResult = {
 	 * pipe between the workers) because a worker did not read them in time: loss inside the SFU host.
 	 */
 	workerSocketDrops: number;
+	/** Of workerSocketDrops: at the sites' ingress sockets; the rest are at the pipes between the workers. */
+	workerIngressSocketDrops: number;
 	/** Datagrams to ports nobody had bound during the run (each would send ICMP port unreachable back): should be 0. */
 	udpNoPorts: number;
 	/**
@@ -93,8 +100,9 @@ const sizes = (process.env['BENCH_SITES'] ?? '60,120,171').split(',').map(Number
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 8);
 const repeats = Number(process.env['BENCH_REPEATS'] ?? 2);
 const sampled = Number(process.env['BENCH_SAMPLED_SITES'] ?? 24);
-if (sizes.some((n) => !Number.isInteger(n) || n < 3) || !(seconds > 0) || !(repeats >= 1) || !Number.isInteger(sampled) || sampled < 3) {
-	throw new Error('BENCH_SITES: integers of at least 3; BENCH_SECONDS > 0; BENCH_REPEATS >= 1; BENCH_SAMPLED_SITES: an integer of at least 3');
+const loadNice = Number(process.env['BENCH_LOAD_NICE'] ?? 19);
+if (sizes.some((n) => !Number.isInteger(n) || n < 3) || !(seconds > 0) || !(repeats >= 1) || !Number.isInteger(sampled) || sampled < 3 || !Number.isInteger(loadNice) || loadNice < 0 || loadNice > 19) {
+	throw new Error('BENCH_SITES: integers of at least 3; BENCH_SECONDS > 0; BENCH_REPEATS >= 1; BENCH_SAMPLED_SITES: an integer of at least 3; BENCH_LOAD_NICE: 0-19');
 }
 // Consumers start on the lowest layer and switch at the first key frame (every 2 s) after the
 // RTCP sender reports that map the layers' clocks onto each other.
@@ -182,16 +190,19 @@ function consumerLoss(before: (ConsumerCounts | undefined)[], after: (ConsumerCo
 	};
 }
 
-/** Drops (/proc/net/udp) at the given local ports, and at the sockets of the given inodes. */
-function drops(ports: number[], inodes: Set<string>): { atPorts: number; atInodes: number } {
+/** Drops (/proc/net/udp) at the given local ports, at the sockets of the given inodes, and at those of them bound to one of the other ports. */
+function drops(ports: number[], inodes: Set<string>, inodePorts: number[] = []): { atPorts: number; atInodes: number; atInodePorts: number } {
 	const wanted = new Set(ports);
+	const inodeWanted = new Set(inodePorts);
 	let atPorts = 0;
 	let atInodes = 0;
+	let atInodePorts = 0;
 	for (const socket of udpSockets()) {
 		atPorts += wanted.has(socket.port) ? socket.drops : 0;
 		atInodes += inodes.has(socket.inode) ? socket.drops : 0;
+		atInodePorts += inodes.has(socket.inode) && inodeWanted.has(socket.port) ? socket.drops : 0;
 	}
-	return { atPorts, atInodes };
+	return { atPorts, atInodes, atInodePorts };
 }
 
 async function run(variant: Variant, n: number): Promise<Result> {
@@ -213,7 +224,7 @@ async function run(variant: Variant, n: number): Promise<Result> {
 		for (const sink of sinks.values()) {
 			sink.audioPayloadTypes = room.audioPayloadTypes;
 		}
-		generator = await GeneratorProcess.start(benchTargets(room));
+		generator = await GeneratorProcess.start(benchTargets(room), loadNice);
 		await sleep(WARMUP_MS);
 		const ingress0 = await ingressCounts(room);
 		if (ingress0.received === 0) {
@@ -223,7 +234,7 @@ async function run(variant: Variant, n: number): Promise<Result> {
 		await generator.resetCounters();
 		sinks.forEach((s) => (s.counting = true));
 		const workerSockets = new Set(room.workerPids.flatMap((pid) => [...socketInodes(pid)]));
-		const sinkDrops0 = drops(sinkPorts, workerSockets);
+		const sinkDrops0 = drops(sinkPorts, workerSockets, room.ingressPorts);
 		const discardDrops0 = drops(discard.ports, new Set());
 		const udp0 = udpCounters();
 		const cpu0 = room.workerPids.map(cpuSeconds);
@@ -245,7 +256,7 @@ async function run(variant: Variant, n: number): Promise<Result> {
 		const sent = await generator.stop();
 		await sleep(DRAIN_MS);
 		sinks.forEach((s) => (s.counting = false));
-		const sinkDrops1 = drops(sinkPorts, workerSockets);
+		const sinkDrops1 = drops(sinkPorts, workerSockets, room.ingressPorts);
 		const discardDrops1 = drops(discard.ports, new Set());
 		const udp1 = udpCounters();
 		const ingress1 = await ingressCounts(room);
@@ -285,6 +296,7 @@ async function run(variant: Variant, n: number): Promise<Result> {
 			sinkSocketDropPercent: percent(sinkDrops, sinkDrops + receivedAudio + receivedVideo),
 			discardedPerSecond: Math.round((discardDrops1.atPorts - discardDrops0.atPorts) / elapsed),
 			workerSocketDrops: sinkDrops1.atInodes - sinkDrops0.atInodes,
+			workerIngressSocketDrops: sinkDrops1.atInodePorts - sinkDrops0.atInodePorts,
 			udpNoPorts: udp1.noPorts - udp0.noPorts,
 			mediasoupLossPercent: mediasoup.lossPercent,
 			mediasoupAudioLossPercent: mediasoup.audioLossPercent,
@@ -313,7 +325,7 @@ for (const n of sizes) {
 			console.error(
 				`  ${variant.padEnd(7)} ${n} sites (${result.consumers} consumers, workers ${result.sitesPerWorker.join('/')} sites): ${result.forwardedPerSecond} pkt/s, ${result.usPerForwardedPacket} µs/pkt, workers ${result.workerCpuPercent.join('% / ')}%, machine ${result.machineBusyPercent}%, bench process ${result.benchProcessCpuPercent}%, generator ${result.generatorCpuPercent}%, ` +
 					`sampled ${result.sampledSites} sites (${result.sampledPerWorker.join('/')} per worker, ${result.sampledCameras} cameras, ${result.sampledReceivedPerSecond} pkt/s, socket drops ${result.sinkSocketDropPercent}%): audio loss ${result.audioLossPercent}%, sequence loss ${result.sequenceLossPercent}%, video ${result.videoDeliveryPercent}% of policy; ` +
-					`mediasoup loss ${result.mediasoupLossPercent}% (audio ${result.mediasoupAudioLossPercent}%, video ${result.mediasoupVideoLossPercent}%, ${result.mediasoupConsumersCounted} consumers, ${result.mediasoupNackCount} NACKs, ${result.mediasoupPacketsDiscarded} discarded), ingress loss ${result.ingressLossPercent}%, worker socket drops ${result.workerSocketDrops}, ` +
+					`mediasoup loss ${result.mediasoupLossPercent}% (audio ${result.mediasoupAudioLossPercent}%, video ${result.mediasoupVideoLossPercent}%, ${result.mediasoupConsumersCounted} consumers, ${result.mediasoupNackCount} NACKs, ${result.mediasoupPacketsDiscarded} discarded), ingress loss ${result.ingressLossPercent}%, worker socket drops ${result.workerSocketDrops} (${result.workerIngressSocketDrops} at ingress), ` +
 					`unread ports dropped ${result.discardedPerSecond} pkt/s, UDP NoPorts ${result.udpNoPorts}, ${result.consumersOnPolicyLayer} consumers on their policy layer${result.policyMismatches.length > 0 ? `, POLICY MISMATCHES: ${result.policyMismatches.join('; ')}` : ''}`
 			);
 		}
@@ -373,7 +385,7 @@ const report = {
 		repeats,
 		workers: GALLERY.workers,
 		sampledSites: `${sampled} sites' downlinks read (the unmuted sites, then the sites adding the most cameras watched, balanced over the workers); the others' sent to bound ports nobody reads (dropped by the kernel)`,
-		generator: 'a child process (its CPU reported apart)',
+		generator: `a child process (its CPU reported apart) at niceness ${loadNice}`,
 		srtp: `${SRTP_SUITE} on every ingress and egress plain transport (the generator encrypts RTP and RTCP with node:crypto)`,
 		audio: `Opus ${AUDIO.packetsPerSecond} packets/s from the ${GALLERY.unmuted} unmuted sites; muted sites' microphones paused (chair-muted on entry), sending 1 packet in 20 (DTX)`,
 		video: `VP8 ${VIDEO.fps} fps, ${VIDEO.layerKbps.join('/')} kbit/s simulcast; cameras shown large by someone send all 3 layers, the others only the lowest (producer:layers)`,

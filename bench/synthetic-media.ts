@@ -2,6 +2,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { createCipheriv, createHmac, randomBytes } from 'node:crypto';
 import { fork, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 
 /** Opus at 50 packets/s; VP8 simulcast at 30 fps in three layers of realistic bitrates. */
@@ -352,9 +353,13 @@ export class GeneratorProcess {
 		});
 	}
 
-	/** Forks the child (with this process's loader flags, so tsx runs it) and starts sending. */
-	static async start(targets: Target[]): Promise<GeneratorProcess> {
+	/**
+	 * Forks the child (with this process's loader flags, so tsx runs it) at the given niceness
+	 * (0-19: the higher, the less CPU it takes from the workers when both want it) and starts sending.
+	 */
+	static async start(targets: Target[], nice = 0): Promise<GeneratorProcess> {
 		const generator = new GeneratorProcess(fork(join(import.meta.dirname, 'generator-child.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+		setPriority(generator.pid, nice);
 		await generator.#request({ type: 'start', targets }, 'started');
 		return generator;
 	}

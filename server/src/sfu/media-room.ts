@@ -3,6 +3,7 @@ import { InvalidStateError, UnavailableError } from '../lib/errors.ts';
 import { TypedEmitter } from '../lib/typed-emitter.ts';
 import { MEDIA_CODECS } from './media-codecs.ts';
 import { Peer, type Source } from './peer.ts';
+import { PipeLinks } from './pipe-links.ts';
 import type { LiveSlot, WorkerPool, WorkerSlot } from './worker-pool.ts';
 
 type Log = { warn: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
@@ -42,8 +43,8 @@ type RoomRouter = { router: Router; slot: WorkerSlot; webRtcServer: WebRtcServer
 /**
  * The media of one live meeting, spread over every worker: one router per worker that carries a
  * site of the meeting, each site placed on the least-loaded worker. A site receiving a producer
- * of another router gets it through mediasoup's pipeToRouter (one pipe per producer and router,
- * shared by every consumer there). An active-speaker observer on one router hears every
+ * of another router gets it through a pipe (PipeLinks: one pipe producer per producer and router,
+ * shared by every consumer there, over several pipe transports). An active-speaker observer on one router hears every
  * microphone (piped to it). A worker's death closes only the sites it carried.
  */
 export class MediaRoom extends TypedEmitter<MediaRoomEvents> {
@@ -56,6 +57,7 @@ export class MediaRoom extends TypedEmitter<MediaRoomEvents> {
 	readonly #owners = new Map<string, string>();
 	/** Producers piped to a router, by `${producerId} ${routerId}`. */
 	readonly #pipes = new Map<string, Pipe>();
+	readonly #links = new PipeLinks();
 	readonly #sweep: NodeJS.Timeout;
 	readonly #rtpCapabilities: Router['rtpCapabilities'];
 	#speaker: { observer: ActiveSpeakerObserver; room: RoomRouter } | null = null;
@@ -159,6 +161,7 @@ export class MediaRoom extends TypedEmitter<MediaRoomEvents> {
 		}
 		this.#peers.clear();
 		this.#pipes.clear();
+		this.#links.close();
 		for (const room of this.#routers.values()) {
 			room.router.close();
 		}
@@ -238,10 +241,7 @@ export class MediaRoom extends TypedEmitter<MediaRoomEvents> {
 			return existing.ready;
 		}
 		const pipe: Pipe = { ready: Promise.resolve(), producer: null, observed, idleSweeps: 0 };
-		pipe.ready = from.router.pipeToRouter({ producerId: producer.id, router: to.router }).then(({ pipeProducer }) => {
-			if (!pipeProducer) {
-				return;
-			}
+		pipe.ready = this.#links.pipe(producer, from.router, to.router).then((pipeProducer) => {
 			pipe.producer = pipeProducer;
 			pipeProducer.observer.once('close', () => {
 				if (this.#pipes.get(key) === pipe) {
