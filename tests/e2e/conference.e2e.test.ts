@@ -228,9 +228,14 @@ describe('a district meeting with two communes in Chromium', () => {
 		}
 		// Flowing now, each kind: a fixed window could fall in the pause of a simulcast layer switch
 		// (the large tile follows the speaker; the new layer waits for a keyframe), so each waits a while.
+		const pageOf = new Map([
+			[ids.chair, chair],
+			[ids.dongThinh, dongThinh],
+			[ids.haiLuu, haiLuu],
+		]);
 		for (const [page, from] of pairs) {
 			await waitForFlowing(page, from, 15000, 'audio');
-			await waitForFlowing(page, from, 30000, 'video');
+			await waitForFlowing(page, from, 30000, 'video', pageOf.get(from));
 		}
 		// Each site sees how its connection is doing (loopback: clean).
 		await chair.waitForSelector('[data-testid=connection-quality][data-level=good]', { timeout: 10000 });

@@ -13,6 +13,8 @@ export type OwnState = { state: string; participantId: string | null; meetingId:
 type RoomWindow = {
 	__giaobanRoom: {
 		receiveStats: () => Promise<Stats>;
+		receiveDetails: () => Promise<Record<string, unknown>[]>;
+		cameraLayers: () => Promise<{ rid: string; width: number; bytesSent: number }[]>;
 		snapshot: Snapshot;
 		recovery: { iceRestarts: number; rejoins: number };
 		mediaPaths: () => Promise<{ send: string | null; recv: string | null }>;
@@ -143,19 +145,28 @@ export async function waitForMedia(page: Page, from: string, timeout = 30000): P
  * next (media flows now, not only earlier). A reading below the previous one (the page's
  * consumers were replaced: a rejoin, a new camera producer) starts over from there.
  */
-export async function waitForFlowing(page: Page, from: string, timeout = 30000, kind: MediaKind = 'audio'): Promise<void> {
+export async function waitForFlowing(page: Page, from: string, timeout = 30000, kind: MediaKind = 'audio', sender?: Page): Promise<void> {
 	let previous: number | null = null;
-	await until(
-		async () => {
-			const now = await bytesFrom(page, from, kind);
-			const grew = previous !== null && now > previous;
-			previous = now;
-			return grew;
-		},
-		timeout,
-		`${kind} from ${from} to flow`,
-		250
-	);
+	try {
+		await until(
+			async () => {
+				const now = await bytesFrom(page, from, kind);
+				const grew = previous !== null && now > previous;
+				previous = now;
+				return grew;
+			},
+			timeout,
+			`${kind} from ${from} to flow`,
+			250
+		);
+	} catch (error) {
+		// Why it did not flow: the receiving consumers as the browser has them, and what the sender sends.
+		const receiving = await page
+			.evaluate((id) => (window as unknown as RoomWindow).__giaobanRoom.receiveDetails().then((all) => all.filter((d) => d['participantId'] === id)), from)
+			.catch((e: unknown) => String(e));
+		const sending = sender ? await sender.evaluate(() => (window as unknown as RoomWindow).__giaobanRoom.cameraLayers()).catch((e: unknown) => String(e)) : 'not given';
+		throw new Error(`${(error as Error).message}; receiving: ${JSON.stringify(receiving)}; sender's camera layers: ${JSON.stringify(sending)}`);
+	}
 }
 
 /**

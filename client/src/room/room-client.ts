@@ -205,6 +205,25 @@ export class RoomClient {
 		return result;
 	}
 
+	/**
+	 * Each consumer as the browser has it (for a test that finds media not flowing to say why):
+	 * paused here, its track muted (no packets for a while), what arrived and was decoded.
+	 */
+	async receiveDetails(): Promise<Record<string, unknown>[]> {
+		const details: Record<string, unknown>[] = [];
+		for (const { consumer, participantId, source } of [...(this.#attempt?.consumers.values() ?? [])]) {
+			const detail: Record<string, unknown> = { participantId, source, id: consumer.id, closed: consumer.closed, paused: consumer.paused, trackMuted: consumer.track.muted, trackState: consumer.track.readyState };
+			const report = consumer.closed ? null : await consumer.getStats().catch(() => null);
+			report?.forEach((s: RTCStats & Record<string, unknown>) => {
+				if (s.type === 'inbound-rtp') {
+					Object.assign(detail, { bytes: s['bytesReceived'], packets: s['packetsReceived'], lost: s['packetsLost'], frameWidth: s['frameWidth'], framesDecoded: s['framesDecoded'], keyFramesDecoded: s['keyFramesDecoded'], pliCount: s['pliCount'], firCount: s['firCount'], lastPacketReceivedTimestamp: s['lastPacketReceivedTimestamp'] });
+				}
+			});
+			details.push(detail);
+		}
+		return details;
+	}
+
 	/** The camera's simulcast layers as the browser sends them now: frame width and bytes so far, per rid. */
 	async cameraLayers(): Promise<{ rid: string; width: number; bytesSent: number }[]> {
 		const producer = this.#attempt?.producers.get('camera');

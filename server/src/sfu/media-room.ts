@@ -57,7 +57,7 @@ export class MediaRoom extends TypedEmitter<MediaRoomEvents> {
 	readonly #owners = new Map<string, string>();
 	/** Producers piped to a router, by `${producerId} ${routerId}`. */
 	readonly #pipes = new Map<string, Pipe>();
-	readonly #links = new PipeLinks();
+	readonly #links = new PipeLinks({ routers: () => this.#routers.size });
 	readonly #sweep: NodeJS.Timeout;
 	readonly #rtpCapabilities: Router['rtpCapabilities'];
 	#speaker: { observer: ActiveSpeakerObserver; room: RoomRouter } | null = null;

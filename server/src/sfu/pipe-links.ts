@@ -2,70 +2,109 @@ import type { PipeTransport, Producer, Router } from 'mediasoup/node/lib/types.j
 import { InvalidStateError } from '../lib/errors.ts';
 
 /**
- * A new pipe transport pair is opened for every this many producers piped one way between two
- * routers, up to MAX_LINKS. mediasoup's own pipeToRouter puts everything one router sends another
- * through ONE pair, so all of it lands in one UDP socket of the receiving worker: measured at 171
- * sites on 2 workers (bench/forwarding.ts), that socket's receive buffer overflowed whenever the
- * worker was scheduled out for a few milliseconds (every drop of the run was there, none at the
- * 171 ingress sockets). Spreading the producers over several sockets gives each burst several
- * buffers.
+ * Why several pipe transport pairs: mediasoup's own pipeToRouter puts everything between two
+ * routers through ONE pair, so all that one worker receives from another lands in one UDP socket.
+ * Measured at 171 sites on 2 workers (bench/forwarding.ts), that socket's receive buffer
+ * overflowed whenever its worker was scheduled out for a few milliseconds: every drop of the run
+ * was there, none at the 171 ingress sockets. Spreading the producers over several pairs gives a
+ * burst several buffers.
+ *
+ * A new pair between two routers is opened for every PRODUCERS_PER_LINK producers they pipe (both
+ * ways), up to enough pairs for each router to receive pipes on about PIPE_SOCKETS_PER_ROUTER
+ * sockets: a room on W workers then holds at most about W × PIPE_SOCKETS_PER_ROUTER ports of
+ * RTC_INTERNAL_PORTS (which the recorders share), whatever W.
  */
 export const PRODUCERS_PER_LINK = 8;
-export const MAX_LINKS = 16;
+export const PIPE_SOCKETS_PER_ROUTER = 8;
+/** After a pair failed to open (no free port, say), the routers make do with their open pairs for this long. */
+export const OPEN_RETRY_MS = 10_000;
 
-type Transports = { out: PipeTransport; in: PipeTransport };
+/** A pair's transport on each of its two routers, by router id. */
+type Pair = ReadonlyMap<string, PipeTransport>;
 
-/** One pipe transport pair carrying producers from one router to another (one way). */
+/** One pipe transport pair between two routers, carrying producers both ways. */
 type Link = {
-	ready: Promise<Transports>;
+	ready: Promise<Pair>;
 	/** Producers it carries or is about to. */
 	producers: number;
 };
 
+function pairKey(a: Router, b: Router): string {
+	return a.id < b.id ? `${a.id} ${b.id}` : `${b.id} ${a.id}`;
+}
+
+function closePair(pair: Pair): void {
+	for (const transport of pair.values()) {
+		transport.close();
+	}
+}
+
 /**
  * The pipes between the routers of one room: `pipe` makes a producer of one router consumable on
- * another (the pipe producer there has the producer's id), over the least-used pipe transport pair
- * of that direction, opening another while they carry PRODUCERS_PER_LINK each. The pipe follows the
- * original: pause, resume and close. A pair closes when either of its routers does.
+ * another (the pipe producer there has the producer's id) over the least-used pipe transport pair
+ * of those two routers. The pipe follows the original: pause, resume and close. A pair closes when
+ * either of its routers does.
  */
 export class PipeLinks {
-	/** By `${fromRouterId} ${toRouterId}`. */
+	/** By pairKey. */
 	readonly #links = new Map<string, Link[]>();
+	/** When a pair between two routers last failed to open, by pairKey. */
+	readonly #openFailedAt = new Map<string, number>();
+	/** How many routers the room has now (the cap on pairs follows it). */
+	readonly #routers: () => number;
 	#closed = false;
 
-	/** Transport pairs open or opening from one router to another (metrics, tests). */
-	linkCount(from: Router, to: Router): number {
-		return this.#links.get(`${from.id} ${to.id}`)?.length ?? 0;
+	constructor(options: { routers: () => number }) {
+		this.#routers = options.routers;
+	}
+
+	/** Transport pairs open or opening between two routers (metrics, tests). */
+	linkCount(a: Router, b: Router): number {
+		return this.#links.get(pairKey(a, b))?.length ?? 0;
+	}
+
+	/** The most pairs two routers open: ports stay about PIPE_SOCKETS_PER_ROUTER per router. */
+	get maxLinksPerPair(): number {
+		return Math.max(1, Math.ceil(PIPE_SOCKETS_PER_ROUTER / Math.max(1, this.#routers() - 1)));
 	}
 
 	async pipe(producer: Producer, from: Router, to: Router): Promise<Producer> {
 		if (this.#closed) {
 			throw new InvalidStateError('The media session closed');
 		}
-		let link = this.#choose(from, to);
+		const key = pairKey(from, to);
+		let link = this.#choose(key, from, to);
 		let release = this.#carry(link);
+		const tried = new Set<Link>();
 		try {
-			let transports: Transports;
+			let out: PipeTransport;
+			let into: PipeTransport;
 			for (;;) {
+				tried.add(link);
 				try {
-					transports = await link.ready;
+					const pair = await link.ready;
+					out = pair.get(from.id)!;
+					into = pair.get(to.id)!;
+					if (out.closed || into.closed) {
+						throw new InvalidStateError('The pipe closed');
+					}
 					break;
 				} catch (error) {
-					// A new pair that could not open (no free port left in RTC_INTERNAL_PORTS, say) is
-					// dropped already: another pair, open or opening, carries this producer.
+					// A pair that could not open (no free port left in RTC_INTERNAL_PORTS, say) or that
+					// closed is dropped already: another pair, open or opening, carries this producer.
 					release();
-					const other = this.#least(this.#links.get(`${from.id} ${to.id}`) ?? []);
-					if (!other) {
+					const other = this.#least((this.#links.get(key) ?? []).filter((l) => !tried.has(l)));
+					if (!other || this.#closed) {
 						throw error;
 					}
 					link = other;
 					release = this.#carry(link);
 				}
 			}
-			const pipeConsumer = await transports.out.consume({ producerId: producer.id });
+			const pipeConsumer = await out.consume({ producerId: producer.id });
 			let pipeProducer: Producer;
 			try {
-				pipeProducer = await transports.in.produce({
+				pipeProducer = await into.produce({
 					id: producer.id,
 					kind: pipeConsumer.kind,
 					rtpParameters: pipeConsumer.rtpParameters,
@@ -76,7 +115,7 @@ export class PipeLinks {
 				pipeConsumer.close();
 				throw error;
 			}
-			if (producer.closed || pipeConsumer.closed || pipeProducer.closed) {
+			if (producer.closed || pipeConsumer.closed || pipeProducer.closed || out.closed || into.closed) {
 				pipeProducer.close();
 				pipeConsumer.close();
 				throw new InvalidStateError('The stream ended while it was being piped');
@@ -93,7 +132,13 @@ export class PipeLinks {
 			release = () => undefined;
 			// Paused or resumed between the consume and the produce.
 			if (pipeConsumer.producerPaused !== pipeProducer.paused) {
-				await (pipeConsumer.producerPaused ? pipeProducer.pause() : pipeProducer.resume());
+				try {
+					await (pipeConsumer.producerPaused ? pipeProducer.pause() : pipeProducer.resume());
+				} catch (error) {
+					// Left open, it would hold the producer's id on that router for good.
+					pipeProducer.close();
+					throw error;
+				}
 			}
 			return pipeProducer;
 		} catch (error) {
@@ -109,13 +154,7 @@ export class PipeLinks {
 		this.#closed = true;
 		for (const links of this.#links.values()) {
 			for (const link of links) {
-				link.ready.then(
-					(t) => {
-						t.out.close();
-						t.in.close();
-					},
-					() => undefined,
-				);
+				link.ready.then(closePair, () => undefined);
 			}
 		}
 		this.#links.clear();
@@ -137,12 +176,13 @@ export class PipeLinks {
 		return links.reduce<Link | undefined>((best, l) => (best === undefined || l.producers < best.producers ? l : best), undefined);
 	}
 
-	#choose(from: Router, to: Router): Link {
-		const key = `${from.id} ${to.id}`;
+	#choose(key: string, from: Router, to: Router): Link {
 		const links = this.#links.get(key) ?? [];
 		this.#links.set(key, links);
 		const least = this.#least(links);
-		if (least && (least.producers < PRODUCERS_PER_LINK || links.length >= MAX_LINKS)) {
+		const failedAt = this.#openFailedAt.get(key);
+		const mayOpen = links.length < this.maxLinksPerPair && (failedAt === undefined || Date.now() - failedAt >= OPEN_RETRY_MS);
+		if (least && (least.producers < PRODUCERS_PER_LINK || !mayOpen)) {
 			return least;
 		}
 		const link: Link = { ready: this.#open(from, to), producers: 0 };
@@ -157,52 +197,53 @@ export class PipeLinks {
 				}
 			}
 		};
-		link.ready.then((t) => {
-			// Either side closing (its router or worker gone) ends the pair.
-			t.out.observer.once('close', () => {
-				t.in.close();
-				drop();
-			});
-			t.in.observer.once('close', () => {
-				t.out.close();
-				drop();
-			});
-			if (t.out.closed || t.in.closed) {
-				t.out.close();
-				t.in.close();
+		link.ready.then(
+			(pair) => {
+				// Either side closing (its router or worker gone) ends the pair.
+				for (const transport of pair.values()) {
+					transport.observer.once('close', () => {
+						closePair(pair);
+						drop();
+					});
+				}
+				if ([...pair.values()].some((t) => t.closed)) {
+					closePair(pair);
+					drop();
+				}
+			},
+			() => {
+				this.#openFailedAt.set(key, Date.now());
 				drop();
 			}
-		}, drop);
+		);
 		return link;
 	}
 
-	async #open(from: Router, to: Router): Promise<Transports> {
-		const [out, into] = await Promise.allSettled([from.createPipeTransport({ listenIp: '127.0.0.1' }), to.createPipeTransport({ listenIp: '127.0.0.1' })]);
-		if (out.status === 'rejected' || into.status === 'rejected') {
-			if (out.status === 'fulfilled') {
-				out.value.close();
-			}
-			if (into.status === 'fulfilled') {
-				into.value.close();
-			}
-			throw out.status === 'rejected' ? out.reason : (into as PromiseRejectedResult).reason;
+	async #open(a: Router, b: Router): Promise<Pair> {
+		const made = await Promise.allSettled([a.createPipeTransport({ listenIp: '127.0.0.1' }), b.createPipeTransport({ listenIp: '127.0.0.1' })]);
+		const [ta, tb] = made.map((m) => (m.status === 'fulfilled' ? m.value : undefined));
+		if (!ta || !tb) {
+			ta?.close();
+			tb?.close();
+			throw made.flatMap((m) => (m.status === 'rejected' ? [m.reason as unknown] : []))[0];
 		}
-		const transports = { out: out.value, in: into.value };
+		const pair: Pair = new Map([
+			[a.id, ta],
+			[b.id, tb],
+		]);
 		try {
 			await Promise.all([
-				transports.out.connect({ ip: transports.in.tuple.localIp, port: transports.in.tuple.localPort }),
-				transports.in.connect({ ip: transports.out.tuple.localIp, port: transports.out.tuple.localPort }),
+				ta.connect({ ip: tb.tuple.localIp, port: tb.tuple.localPort }),
+				tb.connect({ ip: ta.tuple.localIp, port: ta.tuple.localPort }),
 			]);
 		} catch (error) {
-			transports.out.close();
-			transports.in.close();
+			closePair(pair);
 			throw error;
 		}
 		if (this.#closed) {
-			transports.out.close();
-			transports.in.close();
+			closePair(pair);
 			throw new InvalidStateError('The media session closed');
 		}
-		return transports;
+		return pair;
 	}
 }

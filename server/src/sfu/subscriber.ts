@@ -1,5 +1,6 @@
 import type { Consumer, RtpCapabilities } from 'mediasoup/node/lib/types.js';
 import type { Peer, Source } from './peer.ts';
+import { STALLED_VIDEO_MS, watchStalledVideo } from './stalled-video.ts';
 
 /** One stream a site should receive: for video, the most simulcast layer it takes and its priority. */
 export type Wanted = {
@@ -43,6 +44,12 @@ export class Subscriber {
 	 * not asked again, and not logged again, until they leave the wanted set and come back.
 	 */
 	readonly #refused = new Set<string>();
+	/**
+	 * Video consumers replaced as stalled (stalled-video.ts), per producer, since one of them last
+	 * forwarded: each next one waits twice as long (a consumer the downlink budget leaves without a
+	 * layer looks alike, and must not be remade every few seconds).
+	 */
+	readonly #stalls = new Map<string, number>();
 	readonly #lost: () => void;
 	#wanted = new Map<string, Wanted>();
 	#running: Promise<void> | null = null;
@@ -73,9 +80,10 @@ export class Subscriber {
 			return;
 		}
 		this.#wanted = new Map([...wanted].map((w) => [w.producerId, w]));
-		for (const producerId of [...this.#refused]) {
+		for (const producerId of [...this.#refused, ...this.#stalls.keys()]) {
 			if (!this.#wanted.has(producerId)) {
 				this.#refused.delete(producerId);
+				this.#stalls.delete(producerId);
 			}
 		}
 		this.#dirty = true;
@@ -145,6 +153,22 @@ export class Subscriber {
 				this.#lost();
 			}
 		});
+		const replaced = this.#stalls.get(w.producerId) ?? 0;
+		consumer.on('layerschange', (layers) => {
+			if (layers) {
+				this.#stalls.delete(w.producerId);
+			}
+		});
+		// Closed, it is made again by the next pass (#lost), with a reference stream that flows.
+		watchStalledVideo(
+			consumer,
+			() => {
+				this.#stalls.set(w.producerId, replaced + 1);
+				this.#log.warn({ producerId: w.producerId, consumerId: consumer.id, replaced: replaced + 1 }, 'replacing a video consumer that forwards nothing');
+				consumer.close();
+			},
+			STALLED_VIDEO_MS * 2 ** Math.min(replaced, 4)
+		);
 		try {
 			await this.#adjust(held, w);
 		} catch (error) {

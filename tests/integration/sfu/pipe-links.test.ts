@@ -2,7 +2,7 @@ import { createSocket } from 'node:dgram';
 import type { PlainTransport, Producer, Router } from 'mediasoup/node/lib/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MEDIA_CODECS } from '../../../server/src/sfu/media-codecs.ts';
-import { PipeLinks, PRODUCERS_PER_LINK } from '../../../server/src/sfu/pipe-links.ts';
+import { PIPE_SOCKETS_PER_ROUTER, PipeLinks, PRODUCERS_PER_LINK } from '../../../server/src/sfu/pipe-links.ts';
 import { WorkerPool } from '../../../server/src/sfu/worker-pool.ts';
 import { rtpPacket, rtpSink, waitFor } from '../../helpers/rtp.ts';
 import { randomRtcPort } from '../../helpers/test-env.ts';
@@ -15,6 +15,12 @@ async function microphone(ingress: PlainTransport, ssrc: number): Promise<Produc
 		kind: 'audio',
 		rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc }] },
 	});
+}
+
+/** A transport's dump by id (the producers and consumers it carries). */
+async function pipeTransportDump(router: Router, transportId: string): Promise<{ producerIds: string[]; consumerIds: string[] } | undefined> {
+	const transport = router.transportsForTesting.get(transportId);
+	return transport ? ((await transport.dump()) as { producerIds: string[]; consumerIds: string[] }) : undefined;
 }
 
 describe('PipeLinks', () => {
@@ -41,7 +47,7 @@ describe('PipeLinks', () => {
 
 	it('spreads producers over several pipe transport pairs, each carrying media to the other worker', async () => {
 		const [routerA, routerB] = await twoRouters();
-		links = new PipeLinks();
+		links = new PipeLinks({ routers: () => 2 });
 		const ingress = await routerA.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true, comedia: true });
 		const count = PRODUCERS_PER_LINK * 2 + 1;
 		const producers: Producer[] = [];
@@ -52,7 +58,17 @@ describe('PipeLinks', () => {
 		const piped = await Promise.all(producers.map((p) => links!.pipe(p, routerA, routerB)));
 		expect(piped.map((p) => p.id)).toEqual(producers.map((p) => p.id));
 		expect(links.linkCount(routerA, routerB)).toBe(3);
-		expect(links.linkCount(routerB, routerA)).toBe(0);
+		// Spread: each pair's transport on router B receives its share.
+		const carried = async () =>
+			(await Promise.all(((await routerB.dump()) as { transportIds: string[] }).transportIds.map(async (id) => (await pipeTransportDump(routerB, id))?.producerIds.length ?? 0))).sort(
+				(x, y) => x - y
+			);
+		expect(await carried()).toEqual([1, PRODUCERS_PER_LINK, PRODUCERS_PER_LINK]);
+		// The other way uses the same pairs (the least used first): no new sockets.
+		const egressSide = await routerB.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true, comedia: true });
+		await links.pipe(await microphone(egressSide, 6000), routerB, routerA);
+		expect(links.linkCount(routerB, routerA)).toBe(3);
+		expect(((await routerA.dump()) as { transportIds: string[] }).transportIds).toHaveLength(4);
 
 		// The first and the last producer (on different pairs) reach a consumer on router B.
 		const sink = await rtpSink();
@@ -78,7 +94,7 @@ describe('PipeLinks', () => {
 
 	it('follows the original: pause, resume and close; a closed pipe frees its place on the pair', async () => {
 		const [routerA, routerB] = await twoRouters();
-		links = new PipeLinks();
+		links = new PipeLinks({ routers: () => 2 });
 		const ingress = await routerA.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true, comedia: true });
 		const first = await microphone(ingress, 7000);
 		const pipeProducer = await links.pipe(first, routerA, routerB);
@@ -89,6 +105,19 @@ describe('PipeLinks', () => {
 		await waitFor(() => !pipeProducer.paused, 3000, 'pipe producer resumed');
 		first.close();
 		await waitFor(() => pipeProducer.closed, 3000, 'pipe producer closed');
+
+		// Closing the pipe producer (an idle pipe swept) stops the source router sending it.
+		const second = await microphone(ingress, 7002);
+		const secondPipe = await links.pipe(second, routerA, routerB);
+		const pipeConsumers = async () => {
+			const ids = ((await routerA.dump()) as { transportIds: string[] }).transportIds.filter((id) => id !== ingress.id);
+			return (await Promise.all(ids.map(async (id) => (await pipeTransportDump(routerA, id))?.consumerIds.length ?? 0))).reduce((x, y) => x + y, 0);
+		};
+		expect(await pipeConsumers()).toBe(1);
+		secondPipe.close();
+		await waitFor(async () => (await pipeConsumers()) === 0, 3000, 'pipe consumer closed on the source router');
+		expect(second.closed).toBe(false);
+		second.close();
 
 		// A paused original arrives paused.
 		const paused = await microphone(ingress, 7001);
@@ -106,7 +135,7 @@ describe('PipeLinks', () => {
 
 	it('drops the pairs of a router that closes, pipes again to a new one, and refuses everything once closed', async () => {
 		const [routerA, routerB] = await twoRouters();
-		links = new PipeLinks();
+		links = new PipeLinks({ routers: () => 2 });
 		const ingress = await routerA.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true, comedia: true });
 		const producer = await microphone(ingress, 9000);
 		const pipeProducer = await links.pipe(producer, routerA, routerB);
@@ -130,7 +159,7 @@ describe('PipeLinks', () => {
 		// the first pair takes two of them, a second pair cannot find two.
 		const min = 32100 + Math.floor(Math.random() * 160) * 4;
 		const [routerA, routerB] = await twoRouters({ min, max: min + 2 });
-		links = new PipeLinks();
+		links = new PipeLinks({ routers: () => 2 });
 		const source = await routerA.createDirectTransport();
 		const producers: Producer[] = [];
 		for (let i = 0; i < PRODUCERS_PER_LINK + 2; i += 1) {
@@ -144,5 +173,24 @@ describe('PipeLinks', () => {
 		const piped = await Promise.all(producers.map((p) => links!.pipe(p, routerA, routerB)));
 		expect(piped.every((p, i) => p.id === producers[i]!.id && !p.closed)).toBe(true);
 		expect(links.linkCount(routerA, routerB)).toBe(1);
+	});
+
+	it('opens fewer pairs per two routers as the room has more routers', async () => {
+		const [routerA, routerB] = await twoRouters();
+		let routers = 2;
+		links = new PipeLinks({ routers: () => routers });
+		expect(links.maxLinksPerPair).toBe(PIPE_SOCKETS_PER_ROUTER);
+		routers = 5;
+		expect(links.maxLinksPerPair).toBe(Math.ceil(PIPE_SOCKETS_PER_ROUTER / 4));
+		const source = await routerA.createDirectTransport();
+		const many = PRODUCERS_PER_LINK * 4;
+		for (let i = 0; i < many; i += 1) {
+			const producer = await source.produce({
+				kind: 'audio',
+				rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 4000 + i }] },
+			});
+			await links.pipe(producer, routerA, routerB);
+		}
+		expect(links.linkCount(routerA, routerB)).toBe(links.maxLinksPerPair);
 	});
 });
