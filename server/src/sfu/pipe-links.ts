@@ -122,8 +122,11 @@ export class PipeLinks {
 			}
 			pipeConsumer.observer.on('close', () => pipeProducer.close());
 			// The original paused or resumed: mediasoup tells the pipe consumer, the other side follows.
-			pipeConsumer.observer.on('pause', () => void pipeProducer.pause().catch(() => undefined));
-			pipeConsumer.observer.on('resume', () => void pipeProducer.resume().catch(() => undefined));
+			// A pause or resume the worker failed to apply would leave the pipe in the wrong state for
+			// good: closed instead, its consumers go and the next consume pipes the stream again.
+			const follow = (change: Promise<void>): void => void change.catch(() => pipeProducer.close());
+			pipeConsumer.observer.on('pause', () => follow(pipeProducer.pause()));
+			pipeConsumer.observer.on('resume', () => follow(pipeProducer.resume()));
 			const carried = release;
 			pipeProducer.observer.once('close', () => {
 				pipeConsumer.close();

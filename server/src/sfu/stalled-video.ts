@@ -1,8 +1,8 @@
 import type { Consumer } from 'mediasoup/node/lib/types.js';
 
 /**
- * How long a resumed simulcast consumer may have no layer at all while its producer sends, before
- * it counts as stalled.
+ * How long a simulcast consumer may show the signature of mediasoup bug #492 (below) before it is
+ * replaced.
  *
  * Why: mediasoup 3.12 keeps the first simulcast stream a consumer forwards as its RTP timestamp
  * reference and can only switch to another stream once both have had an RTCP sender report
@@ -15,9 +15,12 @@ import type { Consumer } from 'mediasoup/node/lib/types.js';
 export const STALLED_VIDEO_MS = 4000;
 
 /**
- * Calls `stalled` once when `consumer` (simulcast) has been resumed, with its producer not paused
- * and sending at least one stream, but forwarding no layer for `afterMs`. Watches until the
- * consumer closes or `stalled` has been called.
+ * Calls `stalled` once when `consumer` (simulcast) shows bug #492's signature for `afterMs`: resumed,
+ * its producer not paused, forwarding no layer, although the first stream it forwarded (its
+ * timestamp reference) has stopped and another stream of the producer arrives. A consumer that
+ * never had a layer, or whose first stream still arrives, is left alone: that is the bandwidth
+ * estimate or the downlink budget leaving it without a layer, or a site whose connection dropped.
+ * Watches until the consumer closes or `stalled` has been called.
  */
 export function watchStalledVideo(consumer: Consumer, stalled: () => void, afterMs = STALLED_VIDEO_MS): void {
 	if (consumer.type !== 'simulcast') {
@@ -25,12 +28,19 @@ export function watchStalledVideo(consumer: Consumer, stalled: () => void, after
 	}
 	let timer: NodeJS.Timeout | undefined;
 	let done = false;
+	/** The spatial layer of the first stream forwarded (mediasoup keeps it as the timestamp reference). */
+	let first: number | undefined;
 	// mediasoup reports "no layer" as null (its typings say undefined).
 	const idle = (): boolean => !consumer.closed && !consumer.paused && !consumer.producerPaused && !consumer.currentLayers;
+	const stuck = (): boolean => {
+		const scores = consumer.score.producerScores;
+		return first !== undefined && (scores[first] ?? 0) === 0 && scores.some((score, layer) => layer !== first && score > 0);
+	};
 	const check = (): void => {
 		clearTimeout(timer);
 		timer = undefined;
-		if (done || !idle()) {
+		first ??= consumer.currentLayers?.spatialLayer;
+		if (done || first === undefined || !idle()) {
 			return;
 		}
 		timer = setTimeout(() => {
@@ -38,8 +48,8 @@ export function watchStalledVideo(consumer: Consumer, stalled: () => void, after
 			if (done || !idle()) {
 				return;
 			}
-			// Nothing arrives from the sender (its uplink is down): a new consumer would not help.
-			if (!consumer.score.producerScores.some((score) => score > 0)) {
+			if (!stuck()) {
+				// Not (yet) the signature: look again later, the scores change without a layers event.
 				check();
 				return;
 			}

@@ -153,7 +153,6 @@ export class Subscriber {
 				this.#lost();
 			}
 		});
-		const replaced = this.#stalls.get(w.producerId) ?? 0;
 		consumer.on('layerschange', (layers) => {
 			if (layers) {
 				this.#stalls.delete(w.producerId);
@@ -163,11 +162,12 @@ export class Subscriber {
 		watchStalledVideo(
 			consumer,
 			() => {
-				this.#stalls.set(w.producerId, replaced + 1);
-				this.#log.warn({ producerId: w.producerId, consumerId: consumer.id, replaced: replaced + 1 }, 'replacing a video consumer that forwards nothing');
+				const replaced = (this.#stalls.get(w.producerId) ?? 0) + 1;
+				this.#stalls.set(w.producerId, replaced);
+				this.#log.warn({ producerId: w.producerId, consumerId: consumer.id, replaced }, 'replacing a video consumer that forwards nothing');
 				consumer.close();
 			},
-			STALLED_VIDEO_MS * 2 ** Math.min(replaced, 4)
+			STALLED_VIDEO_MS * 2 ** Math.min(this.#stalls.get(w.producerId) ?? 0, 4)
 		);
 		try {
 			await this.#adjust(held, w);
