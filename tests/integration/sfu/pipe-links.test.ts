@@ -162,7 +162,7 @@ describe('PipeLinks', () => {
 		links = new PipeLinks({ routers: () => 2 });
 		const source = await routerA.createDirectTransport();
 		const producers: Producer[] = [];
-		for (let i = 0; i < PRODUCERS_PER_LINK + 2; i += 1) {
+		for (let i = 0; i < PRODUCERS_PER_LINK * 2 + 2; i += 1) {
 			producers.push(
 				await source.produce({
 					kind: 'audio',
@@ -170,8 +170,18 @@ describe('PipeLinks', () => {
 				})
 			);
 		}
-		const piped = await Promise.all(producers.map((p) => links!.pipe(p, routerA, routerB)));
-		expect(piped.every((p, i) => p.id === producers[i]!.id && !p.closed)).toBe(true);
+		const first = producers.slice(0, PRODUCERS_PER_LINK + 2);
+		const piped = await Promise.all(first.map((p) => links!.pipe(p, routerA, routerB)));
+		expect(piped.every((p, i) => p.id === first[i]!.id && !p.closed)).toBe(true);
+		expect(links.linkCount(routerA, routerB)).toBe(1);
+		// For a while after the failure no new pair is tried (each try costs both workers a port scan).
+		let tried = 0;
+		routerA.observer.on('newtransport', () => (tried += 1));
+		routerB.observer.on('newtransport', () => (tried += 1));
+		for (const producer of producers.slice(first.length)) {
+			expect((await links.pipe(producer, routerA, routerB)).closed).toBe(false);
+		}
+		expect(tried).toBe(0);
 		expect(links.linkCount(routerA, routerB)).toBe(1);
 	});
 
