@@ -1,5 +1,5 @@
 import { Device } from 'mediasoup-client';
-import type { MediaKind, Producer, RtpCapabilities, RtpParameters, Transport } from 'mediasoup-client/lib/types.js';
+import type { Consumer, MediaKind, Producer, RtpCapabilities, RtpParameters, Transport } from 'mediasoup-client/lib/types.js';
 import type { RoomDelta, RoomSnapshot } from '#shared/protocol/index.ts';
 import { applyRoomDelta } from '#shared/room/room-delta.ts';
 import { CAMERA_ENCODINGS } from '../media/camera.ts';
@@ -14,6 +14,20 @@ export type JoinTarget = { meetingId: string } | { invitationToken: string };
 export type RoomState = 'joining' | 'waiting' | 'joined' | 'reconnecting' | 'closed';
 export type CloseReason = 'denied' | 'removed' | 'ended' | 'replaced' | 'revoked' | 'left' | 'error';
 export type ReceiveStats = { audioBytes: number; videoBytes: number; cameraWidth: number };
+
+/** A consumer's inbound-rtp statistics; null once the server closed it (a gallery page turned) or the browser gave none. */
+async function inboundStats(consumer: Consumer): Promise<Record<string, unknown> | null> {
+	if (consumer.closed) {
+		return null;
+	}
+	let inbound: Record<string, unknown> | null = null;
+	(await consumer.getStats().catch(() => null))?.forEach((s: RTCStats & Record<string, unknown>) => {
+		if (s.type === 'inbound-rtp') {
+			inbound = s;
+		}
+	});
+	return inbound;
+}
 
 /**
  * While rejoining after failed tries: how many failed in a row, why the last one failed, and when
@@ -184,23 +198,19 @@ export class RoomClient {
 		const result: Record<string, ReceiveStats> = {};
 		for (const { consumer, participantId, source } of [...(this.#attempt?.consumers.values() ?? [])]) {
 			const entry = (result[participantId] ??= { audioBytes: 0, videoBytes: 0, cameraWidth: 0 });
-			// A consumer the server closes meanwhile (a gallery page turned) has no statistics any more.
-			const report = consumer.closed ? null : await consumer.getStats().catch(() => null);
-			if (!report) {
+			const s = await inboundStats(consumer);
+			if (!s) {
 				continue;
 			}
-			report.forEach((s: RTCStats & { bytesReceived?: number; frameWidth?: number }) => {
-				if (s.type === 'inbound-rtp') {
-					if (consumer.kind === 'audio') {
-						entry.audioBytes += s.bytesReceived ?? 0;
-					} else {
-						entry.videoBytes += s.bytesReceived ?? 0;
-						if (source === 'camera') {
-							entry.cameraWidth = s.frameWidth ?? 0;
-						}
-					}
+			const bytes = typeof s['bytesReceived'] === 'number' ? s['bytesReceived'] : 0;
+			if (consumer.kind === 'audio') {
+				entry.audioBytes += bytes;
+			} else {
+				entry.videoBytes += bytes;
+				if (source === 'camera') {
+					entry.cameraWidth = typeof s['frameWidth'] === 'number' ? s['frameWidth'] : 0;
 				}
-			});
+			}
 		}
 		return result;
 	}
@@ -212,14 +222,17 @@ export class RoomClient {
 	async receiveDetails(): Promise<Record<string, unknown>[]> {
 		const details: Record<string, unknown>[] = [];
 		for (const { consumer, participantId, source } of [...(this.#attempt?.consumers.values() ?? [])]) {
-			const detail: Record<string, unknown> = { participantId, source, id: consumer.id, closed: consumer.closed, paused: consumer.paused, trackMuted: consumer.track.muted, trackState: consumer.track.readyState };
-			const report = consumer.closed ? null : await consumer.getStats().catch(() => null);
-			report?.forEach((s: RTCStats & Record<string, unknown>) => {
-				if (s.type === 'inbound-rtp') {
-					Object.assign(detail, { bytes: s['bytesReceived'], packets: s['packetsReceived'], lost: s['packetsLost'], frameWidth: s['frameWidth'], framesDecoded: s['framesDecoded'], keyFramesDecoded: s['keyFramesDecoded'], pliCount: s['pliCount'], firCount: s['firCount'], lastPacketReceivedTimestamp: s['lastPacketReceivedTimestamp'] });
-				}
+			const s = await inboundStats(consumer);
+			details.push({
+				participantId,
+				source,
+				id: consumer.id,
+				closed: consumer.closed,
+				paused: consumer.paused,
+				trackMuted: consumer.track.muted,
+				trackState: consumer.track.readyState,
+				...(s && { bytes: s['bytesReceived'], packets: s['packetsReceived'], lost: s['packetsLost'], frameWidth: s['frameWidth'], framesDecoded: s['framesDecoded'], keyFramesDecoded: s['keyFramesDecoded'], pliCount: s['pliCount'], lastPacketReceivedTimestamp: s['lastPacketReceivedTimestamp'] }),
 			});
-			details.push(detail);
 		}
 		return details;
 	}

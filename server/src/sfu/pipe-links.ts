@@ -1,5 +1,5 @@
 import type { PipeTransport, Producer, Router } from 'mediasoup/node/lib/types.js';
-import { InvalidStateError } from '../lib/errors.ts';
+import { InvalidStateError, UnavailableError } from '../lib/errors.ts';
 
 /**
  * Why several pipe transport pairs: mediasoup's own pipeToRouter puts everything between two
@@ -228,7 +228,9 @@ export class PipeLinks {
 		if (!ta || !tb) {
 			ta?.close();
 			tb?.close();
-			throw made.flatMap((m) => (m.status === 'rejected' ? [m.reason as unknown] : []))[0];
+			// Mostly no free port in RTC_INTERNAL_PORTS: passing, so the consumer is asked again later.
+			const reason = made.flatMap((m) => (m.status === 'rejected' ? [m.reason as unknown] : []))[0];
+			throw new UnavailableError(`No pipe between the workers could open: ${(reason as Error).message}`);
 		}
 		const pair: Pair = new Map([
 			[a.id, ta],

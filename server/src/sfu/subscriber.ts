@@ -1,4 +1,5 @@
 import type { Consumer, RtpCapabilities } from 'mediasoup/node/lib/types.js';
+import { UnavailableError } from '../lib/errors.ts';
 import type { Peer, Source } from './peer.ts';
 import { STALLED_VIDEO_MS, watchStalledVideo } from './stalled-video.ts';
 
@@ -45,9 +46,9 @@ export class Subscriber {
 	 */
 	readonly #refused = new Set<string>();
 	/**
-	 * Video consumers replaced as stalled (stalled-video.ts), per producer, since one of them last
-	 * forwarded: each next one waits twice as long (a consumer the downlink budget leaves without a
-	 * layer looks alike, and must not be remade every few seconds).
+	 * Video consumers replaced as stalled (stalled-video.ts), per producer, while the site wants it:
+	 * each next one waits twice as long (a camera whose layers keep going on and off must not have
+	 * its consumers remade every few seconds). Forgotten when the producer leaves the wanted set.
 	 */
 	readonly #stalls = new Map<string, number>();
 	readonly #lost: () => void;
@@ -129,8 +130,9 @@ export class Subscriber {
 						await this.#create(w);
 					}
 				} catch (error) {
-					// The producer closed or its site left meanwhile: the next want no longer names it.
-					if (!this.#peer.closed && !/gone|No producer|closed|not found/i.test((error as Error).message)) {
+					// The producer closed or its site left meanwhile: the next want no longer names it. A
+					// passing shortage (no pipe could open) is tried again by the next pass.
+					if (!this.#peer.closed && !(error instanceof UnavailableError) && !/gone|No producer|closed|not found/i.test((error as Error).message)) {
 						this.#refused.add(w.producerId);
 						this.#log.warn({ err: error, producerId: w.producerId }, 'could not receive a stream');
 					}
@@ -151,11 +153,6 @@ export class Subscriber {
 			if (this.#held.get(w.producerId) === held) {
 				this.#held.delete(w.producerId);
 				this.#lost();
-			}
-		});
-		consumer.on('layerschange', (layers) => {
-			if (layers) {
-				this.#stalls.delete(w.producerId);
 			}
 		});
 		// Closed, it is made again by the next pass (#lost), with a reference stream that flows.

@@ -1,10 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MEDIA_CODECS } from '../../../server/src/sfu/media-codecs.ts';
 import { Peer } from '../../../server/src/sfu/peer.ts';
-import { WorkerPool } from '../../../server/src/sfu/worker-pool.ts';
-import { randomRtcPort } from '../../helpers/test-env.ts';
-
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+import type { WorkerPool } from '../../../server/src/sfu/worker-pool.ts';
+import { createTestPool, silentLog } from '../../helpers/test-pool.ts';
 
 describe('Peer', () => {
 	let pool: WorkerPool | undefined;
@@ -13,9 +11,9 @@ describe('Peer', () => {
 	});
 
 	it('closes a transport whose client never completes DTLS', async () => {
-		pool = await WorkerPool.create({ numWorkers: 1, logLevel: 'warn', listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', portBase: randomRtcPort() }, silent);
+		pool = await createTestPool(1);
 		const { router, webRtcServer } = await pool.createRouter(MEDIA_CODECS);
-		const peer: Peer = new Peer({ router, webRtcServer, findProducer: () => undefined, log: silent, connectTimeoutMs: 300 });
+		const peer: Peer = new Peer({ router, webRtcServer, findProducer: () => undefined, log: silentLog, connectTimeoutMs: 300 });
 		const info = await peer.createTransport('send');
 		expect(info.iceCandidates.map((c) => c.protocol).sort()).toEqual(['tcp', 'udp']);
 		expect(info.iceCandidates.every((c) => c.ip === '127.0.0.1')).toBe(true);
@@ -33,9 +31,9 @@ describe('Peer', () => {
 	});
 
 	it('refuses a second track of the same source and a source of the wrong kind', async () => {
-		pool = await WorkerPool.create({ numWorkers: 1, logLevel: 'warn', listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', portBase: randomRtcPort() }, silent);
+		pool = await createTestPool(1);
 		const { router, webRtcServer } = await pool.createRouter(MEDIA_CODECS);
-		const peer = new Peer({ router, webRtcServer, findProducer: () => undefined, log: silent });
+		const peer = new Peer({ router, webRtcServer, findProducer: () => undefined, log: silentLog });
 		await peer.createTransport('send');
 		const opus = { codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 1 }] };
 		await peer.produce('audio', 'microphone', opus);
@@ -44,9 +42,9 @@ describe('Peer', () => {
 		peer.close();
 	});
 	it('closes a track the worker created for a peer that closed meanwhile, and announces nothing', async () => {
-		pool = await WorkerPool.create({ numWorkers: 1, logLevel: 'warn', listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', portBase: randomRtcPort() }, silent);
+		pool = await createTestPool(1);
 		const { router, webRtcServer } = await pool.createRouter(MEDIA_CODECS);
-		const peer = new Peer({ router, webRtcServer, findProducer: () => undefined, log: silent });
+		const peer = new Peer({ router, webRtcServer, findProducer: () => undefined, log: silentLog });
 		await peer.createTransport('send');
 		const announced: string[] = [];
 		peer.on('producer-created', (producer) => announced.push(producer.id));
@@ -60,9 +58,9 @@ describe('Peer', () => {
 	});
 
 	it('refuses a second DTLS connect and a reused SSRC as client errors, not internal ones', async () => {
-		pool = await WorkerPool.create({ numWorkers: 1, logLevel: 'warn', listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', portBase: randomRtcPort() }, silent);
+		pool = await createTestPool(1);
 		const { router, webRtcServer } = await pool.createRouter(MEDIA_CODECS);
-		const peer = new Peer({ router, webRtcServer, findProducer: () => undefined, log: silent });
+		const peer = new Peer({ router, webRtcServer, findProducer: () => undefined, log: silentLog });
 		await peer.createTransport('send');
 		const dtls = { role: 'client' as const, fingerprints: [{ algorithm: 'sha-256' as const, value: Array.from({ length: 32 }, () => 'AB').join(':') }] };
 		await expect(peer.connectTransport('send', { ...dtls, role: 'middle' as 'client' })).rejects.toMatchObject({ code: 'invalid_payload' });

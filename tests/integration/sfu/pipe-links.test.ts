@@ -3,11 +3,9 @@ import type { PlainTransport, Producer, Router } from 'mediasoup/node/lib/types.
 import { afterEach, describe, expect, it } from 'vitest';
 import { MEDIA_CODECS } from '../../../server/src/sfu/media-codecs.ts';
 import { PIPE_SOCKETS_PER_ROUTER, PipeLinks, PRODUCERS_PER_LINK } from '../../../server/src/sfu/pipe-links.ts';
-import { WorkerPool } from '../../../server/src/sfu/worker-pool.ts';
+import type { WorkerPool } from '../../../server/src/sfu/worker-pool.ts';
 import { rtpPacket, rtpSink, waitFor } from '../../helpers/rtp.ts';
-import { randomRtcPort } from '../../helpers/test-env.ts';
-
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+import { createTestPool } from '../../helpers/test-pool.ts';
 
 /** A microphone on `router` fed over a plain transport (the test sends its RTP). */
 async function microphone(ingress: PlainTransport, ssrc: number): Promise<Producer> {
@@ -37,10 +35,7 @@ describe('PipeLinks', () => {
 	});
 
 	async function twoRouters(internalPorts?: { min: number; max: number }): Promise<[Router, Router]> {
-		pool = await WorkerPool.create(
-			{ numWorkers: 2, logLevel: 'warn', listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', portBase: randomRtcPort(), ...(internalPorts ? { internalPorts } : {}) },
-			silent
-		);
+		pool = await createTestPool(2, internalPorts ? { internalPorts } : {});
 		const [slotA, slotB] = pool.slots;
 		return [await slotA!.worker!.createRouter({ mediaCodecs: MEDIA_CODECS }), await slotB!.worker!.createRouter({ mediaCodecs: MEDIA_CODECS })];
 	}

@@ -6,11 +6,10 @@ import { MEDIA_CODECS } from '../../../server/src/sfu/media-codecs.ts';
 import type { Peer } from '../../../server/src/sfu/peer.ts';
 import { watchStalledVideo } from '../../../server/src/sfu/stalled-video.ts';
 import { Subscriber, type ConsumerAdded, type Wanted } from '../../../server/src/sfu/subscriber.ts';
-import { WorkerPool } from '../../../server/src/sfu/worker-pool.ts';
+import type { WorkerPool } from '../../../server/src/sfu/worker-pool.ts';
 import { rtpPacket, rtpSink, waitFor } from '../../helpers/rtp.ts';
-import { randomRtcPort } from '../../helpers/test-env.ts';
+import { createTestPool, silentLog } from '../../helpers/test-pool.ts';
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const LAYER_SSRCS = [41000, 41001, 41002];
 
 /** A VP8 packet (RFC 7741 descriptor with a picture id; the key-frame bit) of one simulcast layer. */
@@ -35,7 +34,7 @@ describe('watchStalledVideo', () => {
 	});
 
 	async function camera(): Promise<{ router: Router; ingress: PlainTransport; producer: Producer; send: (layers: number[]) => void }> {
-		pool = await WorkerPool.create({ numWorkers: 1, logLevel: 'warn', listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', portBase: randomRtcPort() }, silent);
+		pool = await createTestPool(1);
 		const { router } = await pool.createRouter(MEDIA_CODECS);
 		const ingress = await router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true, comedia: true });
 		const producer = await ingress.produce({
@@ -149,7 +148,7 @@ describe('watchStalledVideo', () => {
 				void consumers.find((c) => c.id === a.consumerId)?.resume();
 			},
 			lost: () => subscriber.want(wanted),
-			log: silent,
+			log: silentLog,
 		});
 		cleanups.push(() => subscriber.close());
 		subscriber.want(wanted);

@@ -1,17 +1,12 @@
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MEDIA_CODECS } from '../../../server/src/sfu/media-codecs.ts';
-import { WorkerPool } from '../../../server/src/sfu/worker-pool.ts';
-import { randomRtcPort } from '../../helpers/test-env.ts';
+import type { WorkerPool } from '../../../server/src/sfu/worker-pool.ts';
+import { createTestPool } from '../../helpers/test-pool.ts';
 import { rtpPacket, rtpSink, waitFor } from '../../helpers/rtp.ts';
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
 function createPool(numWorkers = 2): Promise<WorkerPool> {
-	return WorkerPool.create(
-		{ numWorkers, logLevel: 'warn', listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', portBase: randomRtcPort(), respawnDelayMs: 100 },
-		silent
-	);
+	return createTestPool(numWorkers, { respawnDelayMs: 100 });
 }
 
 describe('WorkerPool', () => {
