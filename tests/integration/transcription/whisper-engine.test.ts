@@ -141,23 +141,31 @@ describe('whisper.cpp transcription engine', () => {
 	});
 
 	it('kills whisper-cli when aborted and leaves no process or temporary file behind', async () => {
+		// Two minutes of speech: whisper-cli works for seconds, so the abort always finds it running
+		// (the short clip alone can be done before a loaded machine lets this test look).
+		const long = join(dir, 'long-16k.wav');
+		execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-stream_loop', '19', '-i', speech, '-c', 'copy', long]);
 		const before = whisperTemps();
 		const controller = new AbortController();
-		const running = transcribe({ ...settings, wavPath: speech, signal: controller.signal });
-		const outcome = running.then(
+		let settled: unknown = null;
+		const outcome = transcribe({ ...settings, wavPath: long, signal: controller.signal }).then(
 			() => 'finished',
 			(error: unknown) => error
 		);
+		void outcome.then((value) => (settled = value));
 		// Abort once whisper-cli is really running (the checks before the spawn take a few ms).
-		const deadline = Date.now() + 5000;
-		while (processesMentioning(settings.model).length === 0 && Date.now() < deadline) {
+		let running: number[] = [];
+		const deadline = Date.now() + 20_000;
+		while (running.length === 0 && settled === null && Date.now() < deadline) {
 			await new Promise((r) => setTimeout(r, 10));
+			running = processesMentioning(settings.model);
 		}
-		expect(processesMentioning(settings.model).length).toBe(1);
+		expect({ running: running.length, settled }).toEqual({ running: 1, settled: null });
 		controller.abort();
 		const error = await outcome;
 		expect(error).toMatchObject({ name: 'AbortError' });
 		expect(processesMentioning(settings.model)).toEqual([]);
+		expect(existsSync(`/proc/${running[0]}`)).toBe(false);
 		expect(whisperTemps().filter((name) => !before.includes(name))).toEqual([]);
 	});
 });
