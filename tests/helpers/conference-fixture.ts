@@ -1,11 +1,10 @@
 import { expect } from 'vitest';
-import type { RoomSnapshot } from '../../shared/src/protocol/index.ts';
 import { login, seedAccounts, type Signed } from './accounts.ts';
-import { listenRoom, trackRoom } from './room-state.ts';
+import { joinRoom, type Joined } from './room-state.ts';
 import { ask, type RunningApp, type TestClient } from './start-app.ts';
 
 export type Ack<T = Record<string, unknown>> = { ok: boolean; data: T; error?: { code: string; message: string } };
-export type Joined = { status: 'joined' | 'waiting'; participantId: string; snapshot: RoomSnapshot };
+export type { Joined };
 export type AttendanceRow = { unitId: string; kind: string; reason: string };
 
 /** An Opus microphone as a browser would describe it; enough for the server to create a producer. */
@@ -63,12 +62,8 @@ export async function conferenceFixture(running: RunningApp, usernames: string[]
 		as: (username: string): Promise<TestClient> => running.connect(undefined, { cookie: signed.get(username)!.cookie }),
 
 		async join(client: TestClient, payload: object): Promise<Joined> {
-			listenRoom(client);
-		const ack = await ask<Ack<Joined>>(client, 'room:join', payload);
+			const ack = await joinRoom(client, payload);
 			expect(ack.ok, JSON.stringify(ack.error)).toBe(true);
-			if (ack.data.status === 'joined') {
-				trackRoom(client, ack.data.snapshot);
-			}
 			return ack.data;
 		},
 

@@ -1,7 +1,7 @@
 import { Device } from 'mediasoup-client';
 import type { Consumer, MediaKind, Producer, RtpCapabilities, RtpParameters, Transport } from 'mediasoup-client/lib/types.js';
 import type { RoomDelta, RoomSnapshot } from '#shared/protocol/index.ts';
-import { applyRoomDelta } from '#shared/room/room-delta.ts';
+import { RoomFollower } from '#shared/room/room-follower.ts';
 import { CAMERA_ENCODINGS } from '../media/camera.ts';
 import { QualityMeter, type ConnectionQuality } from '../media/connection-quality.ts';
 import { selectedPath } from '../media/selected-path.ts';
@@ -67,12 +67,6 @@ const ICE_RECOVERY_MS = 10_000;
 const MAX_VIEW_THUMBNAILS = 64;
 
 /**
- * Deltas kept while a room:resync is under way, to apply on top of its answer instead of finding
- * a gap again at once (at 170 sites a join or a mute arrives every few hundred ms).
- */
-const MAX_HELD_DELTAS = 200;
-
-/**
  * One site's membership of a live meeting: joins (or waits), sends the local microphone and
  * camera (VP8 simulcast), receives what the server makes for it (the audio of unmuted sites, the
  * video of the sites its view shows), follows the room state (deltas, resync on a gap) and the
@@ -97,17 +91,16 @@ export class RoomClient {
 	/** The current join; only it is open, and only its transports may talk to the server. */
 	#attempt: JoinAttempt | null = null;
 	#participantId: string | null = null;
-	#snapshot: RoomSnapshot | null = null;
 	#state: RoomState = 'joining';
 	#audioOnly = false;
 	#micMuted = false;
 	/** What the page shows; sent as room:view to every attempt once it receives. Null until the page says. */
 	#view: RoomView | null = null;
-	/** A room:resync is under way; the deltas that arrive meanwhile wait for its answer. */
-	#resyncing = false;
-	#heldDeltas: RoomDelta[] = [];
-	/** A room:join is on its way: deltas wait for its snapshot. */
-	#joining = false;
+	readonly #room = new RoomFollower({
+		resync: () => request(this.#socket, 'room:resync', {}),
+		onState: (state) => this.#emit('snapshot', state),
+		onResyncFailed: (error) => console.warn('room:resync failed', error),
+	});
 	#recovery = { iceRestarts: 0, rejoins: 0 };
 	#rejoinStatus: RejoinStatus | null = null;
 	#retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -123,7 +116,6 @@ export class RoomClient {
 		this.#local = local;
 		this.#createDevice = options.createDevice ?? (() => new Device());
 		this.#random = options.random ?? Math.random;
-		socket.on('room:snapshot', this.#onSnapshot);
 		socket.on('room:delta', this.#onDelta);
 		socket.on('consumer:added', this.#onConsumerAdded);
 		socket.on('consumer:closed', this.#onConsumerClosed);
@@ -150,7 +142,7 @@ export class RoomClient {
 	}
 
 	get snapshot(): RoomSnapshot | null {
-		return this.#snapshot;
+		return this.#room.state;
 	}
 
 	get state(): RoomState {
@@ -386,7 +378,7 @@ export class RoomClient {
 	 * already (an unchanged view is not sent again), else once it does; every rejoin sends it again.
 	 */
 	async setView(view: RoomView): Promise<void> {
-		const limit = Math.min(MAX_VIEW_THUMBNAILS, this.#snapshot?.settings.maxThumbnails ?? MAX_VIEW_THUMBNAILS);
+		const limit = Math.min(MAX_VIEW_THUMBNAILS, this.#room.state?.settings.maxThumbnails ?? MAX_VIEW_THUMBNAILS);
 		this.#view = { large: view.large, thumbnails: view.thumbnails.slice(0, limit) };
 		await this.#sendView();
 	}
@@ -444,12 +436,12 @@ export class RoomClient {
 			return;
 		}
 		this.#closed = true;
+		this.#room.close();
 		this.#cancelRetry();
 		this.#rejoinStatus = null;
 		this.#attempt?.close();
 		this.#emit('tracks');
 		const s = this.#socket;
-		s.off('room:snapshot', this.#onSnapshot);
 		s.off('room:delta', this.#onDelta);
 		s.off('consumer:added', this.#onConsumerAdded);
 		s.off('consumer:closed', this.#onConsumerClosed);
@@ -473,25 +465,25 @@ export class RoomClient {
 	 * room:receive or room:view, which the server would apply to the newer join's peer.
 	 */
 	async #run(attempt: JoinAttempt): Promise<void> {
-		// Deltas right behind the reply can be dispatched before this code resumes (one network read
-		// carries both): they are held and applied on top of the reply's snapshot.
-		this.#joining = true;
+		this.#room.joining();
 		let result;
 		try {
 			result = await request(this.#socket, 'room:join', this.#target);
-		} finally {
-			this.#joining = false;
+		} catch (error) {
+			// A newer join has its own reply coming: only the current one ends the wait.
+			if (!attempt.closed) {
+				this.#room.joined(null);
+			}
+			throw error;
 		}
 		attempt.check();
+		this.#room.joined(result.status === 'joined' ? result.snapshot : null);
 		attempt.accepted = true;
 		this.#participantId = result.participantId;
 		if (result.status === 'waiting') {
-			this.#heldDeltas = [];
 			this.#joinSucceeded('waiting');
 			return;
 		}
-		this.#applySnapshot(result.snapshot);
-		this.#replayHeld(true);
 		const device = await this.#loadDevice(result.routerRtpCapabilities);
 		attempt.check();
 		attempt.adopt('send', await this.#createTransport(attempt, device, 'send'));
@@ -696,103 +688,9 @@ export class RoomClient {
 		}
 	}
 
-	readonly #onSnapshot = (snapshot: RoomSnapshot): void => {
-		this.#applySnapshot(snapshot);
-	};
-
-	/**
-	 * Applies a delta on top of the state this window has; on a gap asks for the whole state
-	 * (room:resync, one at a time) and keeps the deltas that arrive meanwhile for its answer.
-	 * Before the join reply's snapshot there is nothing to apply a delta to: that snapshot is newer.
-	 */
 	readonly #onDelta = (delta: RoomDelta): void => {
-		if (this.#resyncing || this.#joining) {
-			if (this.#heldDeltas.length < MAX_HELD_DELTAS) {
-				this.#heldDeltas.push(delta);
-			}
-			return;
-		}
-		const current = this.#snapshot;
-		if (!current) {
-			return;
-		}
-		const result = applyRoomDelta(current, delta);
-		if (result.kind === 'applied') {
-			this.#snapshot = result.snapshot;
-			this.#emit('snapshot', result.snapshot);
-		} else if (result.kind === 'gap') {
-			this.#heldDeltas = [delta];
-			void this.#resync();
-		}
+		this.#room.onDelta(delta);
 	};
-
-	async #resync(): Promise<void> {
-		const attempt = this.#attempt;
-		this.#resyncing = true;
-		let snapshot: RoomSnapshot | null = null;
-		try {
-			snapshot = await request(this.#socket, 'room:resync', {});
-		} catch (error) {
-			// The next gap asks again; a rejoin brings the whole state anyway.
-			console.warn('room:resync failed', error);
-		}
-		this.#resyncing = false;
-		if (this.#closed) {
-			this.#heldDeltas = [];
-			return;
-		}
-		// An answer for a join that a rejoin replaced may be of the room the meeting has left.
-		if (snapshot && attempt === this.#attempt) {
-			this.#applySnapshot(snapshot);
-		}
-		this.#replayHeld(snapshot !== null);
-	}
-
-	/**
-	 * Applies the held deltas in seq order on top of the state, skipping what it holds already. A
-	 * gap left asks room:resync, unless `mayResync` is false (a resync just failed: then the next
-	 * delta asks, rather than a loop against a failing server).
-	 */
-	#replayHeld(mayResync: boolean): void {
-		const held = [...this.#heldDeltas].sort((a, b) => a.seq - b.seq);
-		this.#heldDeltas = [];
-		const base = this.#snapshot;
-		if (!base || this.#closed) {
-			return;
-		}
-		let state = base;
-		let gapAt = -1;
-		for (const [index, delta] of held.entries()) {
-			const result = applyRoomDelta(state, delta);
-			if (result.kind === 'applied') {
-				state = result.snapshot;
-			} else if (result.kind === 'gap') {
-				gapAt = index;
-				break;
-			}
-		}
-		if (state !== base) {
-			this.#snapshot = state;
-			this.#emit('snapshot', state);
-		}
-		if (gapAt >= 0 && mayResync) {
-			this.#heldDeltas = held.slice(gapAt);
-			void this.#resync();
-		}
-	}
-
-	/**
-	 * Keeps the newest state of the current room. A broadcast can overtake the join reply that
-	 * carries an older snapshot; a snapshot of another room (the meeting moved to a new one after
-	 * a media failure, seq starting again) always wins.
-	 */
-	#applySnapshot(snapshot: RoomSnapshot): void {
-		if (this.#snapshot?.roomId === snapshot.roomId && snapshot.seq <= this.#snapshot.seq) {
-			return;
-		}
-		this.#snapshot = snapshot;
-		this.#emit('snapshot', snapshot);
-	}
 
 	/** Only the current attempt, once it has its receive transport, takes consumers: see #consume. */
 	readonly #onConsumerAdded = (params: ConsumerAdded): void => {

@@ -293,11 +293,6 @@ export class Peer extends TypedEmitter<PeerEvents> {
 		await onMediaObject('stream', () => consumer.resume());
 	}
 
-	async pauseConsumer(consumerId: string): Promise<void> {
-		const consumer = this.#consumer(consumerId);
-		await onMediaObject('stream', () => consumer.pause());
-	}
-
 	/**
 	 * The most the server sends this site (its downlink budget): mediasoup's bandwidth estimate
 	 * never goes above it, so layers and thumbnails share it by priority.

@@ -217,14 +217,11 @@ export const roomRequests = defineRequests({
 	},
 	/** Chair: communes entering from now on start muted (they ask for the floor to speak). */
 	'chair:join-muted': { request: Type.Object({ joinMuted: Type.Boolean() }, { additionalProperties: false }), response: Empty },
-	'consumer:pause': { request: Type.Object({ consumerId: Id }, { additionalProperties: false }), response: Empty },
 	'producer:pause': { request: Type.Object({ producerId: Id }, { additionalProperties: false }), response: Empty },
 	'producer:resume': { request: Type.Object({ producerId: Id }, { additionalProperties: false }), response: Empty },
 });
 
 export const roomNotifications = defineNotifications({
-	/** The whole state: after the chair's rejoin of the roll call, or whenever the server cannot send a delta. */
-	'room:snapshot': RoomSnapshot,
 	'room:delta': RoomDelta,
 	/** Volatile: the loudest site changed. */
 	'room:active-speaker': Type.Object({ participantId: Type.Union([Type.String(), Type.Null()]) }),

@@ -1,12 +1,10 @@
-import { listenRoom, nextState, trackRoom } from '../../helpers/room-state.ts';
+import { joinRoom, nextState, type Joined } from '../../helpers/room-state.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RoomSnapshot } from '../../../shared/src/protocol/index.ts';
 import type { SeededAccount } from '../../../server/src/features/demo-data/seed-demo-data.ts';
 import { login, seedAccounts, type Signed } from '../../helpers/accounts.ts';
 import { ask, nextEvent, startApp, type RunningApp, type TestClient } from '../../helpers/start-app.ts';
 
 type Ack<T = Record<string, unknown>> = { ok: boolean; data: T; error?: { code: string; message: string } };
-type Joined = { status: 'joined' | 'waiting'; participantId: string; snapshot: RoomSnapshot };
 
 const OPUS = {
 	codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: { useinbandfec: 1 } }],
@@ -56,12 +54,8 @@ describe('live conference signalling', () => {
 	const as = (username: string) => running.connect(undefined, { cookie: signed.get(username)!.cookie });
 
 	async function join(client: TestClient, payload: object): Promise<Joined> {
-		listenRoom(client);
-		const ack = await ask<Ack<Joined>>(client, 'room:join', payload);
+		const ack = await joinRoom(client, payload);
 		expect(ack.ok, JSON.stringify(ack.error)).toBe(true);
-		if (ack.data.status === 'joined') {
-			trackRoom(client, ack.data.snapshot);
-		}
 		return ack.data;
 	}
 

@@ -95,12 +95,6 @@ export function registerConferenceHandlers(socket: AppSocket, ctx: ConferenceCon
 		return {};
 	});
 
-	onRequest(socket, 'consumer:pause', async ({ consumerId }) => {
-		const { conference, participantId } = membershipOf(socket);
-		await conference.participant(participantId)?.peer.pauseConsumer(consumerId);
-		return {};
-	});
-
 	onRequest(socket, 'room:resync', async () => {
 		const { conference, participantId } = membershipOf(socket);
 		return conference.snapshotFor(participantId, { fresh: true });
