@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 // Integration and e2e tests start real mediasoup workers, SQLite files and Chromium: they run
-// one file at a time so that two files never compete for the machine's two cores.
+// one file at a time so that two files never compete for the machine's two cores. Their
+// expect.poll waits up to 15 s (vitest's 1 s default is too short on a loaded CI machine for a
+// disconnect or a worker death to reach the database); a poll that succeeds returns at once.
+const slowPoll = { poll: { timeout: 15_000, interval: 50 } };
 export default defineConfig({
 	test: {
 		env: { TZ: 'UTC' },
@@ -22,6 +25,7 @@ export default defineConfig({
 					fileParallelism: false,
 					testTimeout: 30000,
 					hookTimeout: 30000,
+					expect: slowPoll,
 				},
 			},
 			{
@@ -33,6 +37,7 @@ export default defineConfig({
 					fileParallelism: false,
 					testTimeout: 90000,
 					hookTimeout: 60000,
+					expect: slowPoll,
 				},
 			},
 			// Only inside the namespace scripts/test-netns.mjs creates (npm run test:netns).
@@ -47,6 +52,7 @@ export default defineConfig({
 								fileParallelism: false,
 								testTimeout: 120000,
 								hookTimeout: 60000,
+								expect: slowPoll,
 							},
 						},
 					]

@@ -199,7 +199,7 @@ describe('errors in Vietnamese', () => {
 		// Fixed, the end's message goes; a start in 1999 only the server refuses: its field comes back beside "Bắt đầu".
 		await setValue('input[name=endsAt]', '1999-03-10T15:00');
 		await setValue('input[name=startsAt]', '1999-03-10T14:00');
-		await page.waitForSelector('[data-testid=field-error-endsAt]', { hidden: true, timeout: 2000 });
+		await page.waitForSelector('[data-testid=field-error-endsAt]', { hidden: true, timeout: 10000 });
 		await page.click('form button[type=submit]');
 		const startError = await page.waitForSelector('[data-testid=field-error-startsAt]');
 		expect(await startError!.evaluate((el) => el.textContent)).toBe(errorsVi['errors.reason.date_out_of_range']);

@@ -86,8 +86,11 @@ describe('a recorded meeting, from the browsers to the transcript and the MP4', 
 		await new Promise((resolve) => setTimeout(resolve, 9000));
 
 		// The commune mutes for a while: its recorder goes on with the camera only.
-		muted.fromMs = await clockMs();
+		// The window starts once the page shows the mute (a loaded machine can take a while), so that
+		// the transcript check below never counts speech from before it.
 		await commune.click('[data-testid=toggle-mic]');
+		await commune.waitForSelector('[data-testid=self-mic][data-muted=true]', { timeout: 10000 });
+		muted.fromMs = await clockMs();
 		await new Promise((resolve) => setTimeout(resolve, 7000));
 		muted.toMs = await clockMs();
 		await commune.click('[data-testid=toggle-mic]');

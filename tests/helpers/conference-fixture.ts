@@ -61,8 +61,9 @@ export async function conferenceFixture(running: RunningApp, usernames: string[]
 		/** A new socket signed in as `username`. */
 		as: (username: string): Promise<TestClient> => running.connect(undefined, { cookie: signed.get(username)!.cookie }),
 
-		async join(client: TestClient, payload: object): Promise<Joined> {
-			const ack = await joinRoom(client, payload);
+		/** `timeoutMs`: for the answer (10 s by default; a join storm of 170 in one process takes longer). */
+		async join(client: TestClient, payload: object, timeoutMs?: number): Promise<Joined> {
+			const ack = await joinRoom(client, payload, timeoutMs);
 			expect(ack.ok, JSON.stringify(ack.error)).toBe(true);
 			return ack.data;
 		},

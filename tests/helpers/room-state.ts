@@ -48,7 +48,7 @@ type JoinAck = { ok: boolean; data: Joined; error?: { code: string; message: str
  * Sends room:join and follows the room state from its reply (again after a rejoin), keeping the
  * deltas that overtake the reply, as the browser does.
  */
-export async function joinRoom(client: TestClient, payload: object): Promise<JoinAck> {
+export async function joinRoom(client: TestClient, payload: object, timeoutMs?: number): Promise<JoinAck> {
 	let copy = copies.get(client);
 	if (!copy) {
 		copy = new RoomCopy(client);
@@ -57,7 +57,7 @@ export async function joinRoom(client: TestClient, payload: object): Promise<Joi
 	copy.follower.joining();
 	let ack: JoinAck | undefined;
 	try {
-		ack = await ask<JoinAck>(client, 'room:join', payload);
+		ack = await ask<JoinAck>(client, 'room:join', payload, timeoutMs);
 	} finally {
 		copy.follower.joined(ack?.ok && ack.data.status === 'joined' ? ack.data.snapshot : null);
 	}

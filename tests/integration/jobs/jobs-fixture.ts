@@ -33,8 +33,11 @@ export function recordingLog(entries: LogEntry[] = []): JobLog & { entries: LogE
 	return log;
 }
 
-/** Short durations so that the tests run fast; no test asserts on how long anything took. */
-export const FAST = { leaseMs: 2000, heartbeatMs: 50, pollMs: 20, retryBaseMs: 20, retryMaxMs: 80, closeTimeoutMs: 5000 } as const;
+/**
+ * Short durations so that the tests run fast; no test asserts on how long anything took. The lease
+ * is long: no test here wants it to expire, and a loaded machine can stall a heartbeat for seconds.
+ */
+export const FAST = { leaseMs: 15_000, heartbeatMs: 50, pollMs: 20, retryBaseMs: 20, retryMaxMs: 80, closeTimeoutMs: 5000 } as const;
 
 /**
  * One migrated database file and as many connections to it as a test asks for: each connection

@@ -14,8 +14,8 @@ describe('job runners in separate processes', () => {
 	it('two runner processes run every job exactly once', async () => {
 		fixture = new JobsFixture();
 		const { db, repository } = await fixture.connect();
-		const a = await fixture.spawnRunner('A', 'complete', 5000);
-		const b = await fixture.spawnRunner('B', 'complete', 5000);
+		const a = await fixture.spawnRunner('A', 'complete', 20_000);
+		const b = await fixture.spawnRunner('B', 'complete', 20_000);
 		const ids: string[] = [];
 		for (let n = 0; n < 24; n += 1) {
 			ids.push((await repository.enqueue({ kind: 'segment', key: `segment:${n}` })).job.id);

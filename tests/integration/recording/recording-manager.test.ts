@@ -144,8 +144,10 @@ describe('recording manager (mediasoup → ffmpeg → manifest)', () => {
 		await until(async () => ((await runs())[before + 1]?.segments.length ?? 0) >= 1, 'a replacement run with a segment');
 		const [first, second] = (await runs()).slice(before);
 		expect(first!.endReason).toBe('recorder-exit');
-		// On the meeting clock: the new run took the media again within 5 s of the kill.
-		expect(second!.startMs - killedAt).toBeLessThan(5000);
+		// On the meeting clock: the new run took the media again soon after the kill (about a second
+		// here; the bound leaves room for a loaded CI machine).
+		expect(second!.startMs - killedAt).toBeGreaterThanOrEqual(0);
+		expect(second!.startMs - killedAt).toBeLessThan(15_000);
 		for (const segment of first!.segments) {
 			const file = join(dir, meetingId, segment.fileName);
 			expect(existsSync(file)).toBe(true);

@@ -29,9 +29,9 @@ describe('RoomFollower', () => {
 		room.joining();
 		room.onDelta(delta(3, { locked: true }));
 		room.onDelta(delta(2, { participants: [participant('third')] }));
-		room.onDelta(delta(1, { title: 'stale: the reply holds it' }));
+		room.onDelta(delta(1, { spotlight: 'stale: the reply holds it' }));
 		room.joined(snapshot(1));
-		expect(room.state).toMatchObject({ seq: 3, locked: true, title: 'Giao ban tuần' });
+		expect(room.state).toMatchObject({ seq: 3, locked: true, spotlight: null });
 		expect(room.state?.participants.map((p) => p.id)).toEqual(['me', 'other', 'third']);
 		expect(states).toEqual([1, 3]);
 		expect(room.gaps).toBe(0);

@@ -44,6 +44,12 @@ const STDERR_TAIL = 4000;
 export const INPUT_TIMEOUT_S = 3;
 
 /**
+ * stop() sends its second SIGINT (which loses the open segment) this long after the first: the
+ * input timeout plus time for ffmpeg to write the segment and exit on a loaded machine.
+ */
+export const SECOND_SIGINT_MS = INPUT_TIMEOUT_S * 1000 + 3000;
+
+/**
  * One ffmpeg process that receives plain RTP (as the SDP says) and copies it, without re-encoding,
  * into short Matroska segments. A crash of ffmpeg, Node or the host loses at most the open segment:
  * each closed one has its trailer. Closed segments are reported from ffmpeg's segment list (CSV,
@@ -92,7 +98,7 @@ export class SegmentRecorder extends TypedEmitter<SegmentRecorderEvents> {
 	 */
 	static async start(options: SegmentRecorderOptions & { waitForPort?: number; startTimeoutMs?: number }): Promise<SegmentRecorder> {
 		const { waitForPort, startTimeoutMs = 10_000, ...rest } = options;
-		const full: Required<SegmentRecorderOptions> = { ffmpegPath: 'ffmpeg', stopTimeoutMs: INPUT_TIMEOUT_S * 1000 + 3000, ...rest };
+		const full: Required<SegmentRecorderOptions> = { ffmpegPath: 'ffmpeg', stopTimeoutMs: SECOND_SIGINT_MS + 3000, ...rest };
 		const sdpFile = join(full.dir, `${full.prefix}.sdp`);
 		await writeFile(sdpFile, full.sdp, { mode: 0o600 });
 		const recorder = new SegmentRecorder(full, sdpFile);
@@ -166,7 +172,7 @@ export class SegmentRecorder extends TypedEmitter<SegmentRecorderEvents> {
 		this.#stopping ??= (async () => {
 			if (this.#process.exitCode === null && this.#process.signalCode === null) {
 				this.#process.kill('SIGINT');
-				const again = setTimeout(() => this.#process.kill('SIGINT'), INPUT_TIMEOUT_S * 1000 + 1000);
+				const again = setTimeout(() => this.#process.kill('SIGINT'), SECOND_SIGINT_MS);
 				const kill = setTimeout(() => this.#process.kill('SIGKILL'), this.#options.stopTimeoutMs);
 				await this.#exited;
 				clearTimeout(again);
