@@ -7,10 +7,11 @@ import type { Consumer } from 'mediasoup/node/lib/types.js';
  * Why: mediasoup 3.12 keeps the first simulcast stream a consumer forwards as its RTP timestamp
  * reference and can only switch to another stream once both have had an RTCP sender report
  * (versatica/mediasoup#492, fixed in 3.14). When a sender stops that stream before its first
- * report reached the router (producer:layers turning a camera's upper layers off right after it
- * started, or through a pipe, whose reports come later), the consumer never forwards again although
- * the lowest layer still arrives: seen in the browser tests as one key frame, then nothing for 30 s
- * and more. A new consumer picks its reference among the streams that flow now.
+ * report reached the router (a browser dropping upper layers on a weak uplink; producer:layers
+ * turning them off right after a camera started, which FIRST_LAYER_LOWER_DELAY_MS now avoids), the
+ * consumer never forwards again although the lowest layer still arrives: seen in the browser tests
+ * as one key frame, then nothing for 30 s and more. A new consumer picks its reference among the
+ * streams that flow now.
  */
 export const STALLED_VIDEO_MS = 4000;
 

@@ -24,6 +24,15 @@ const MUTED_LINGER_MS = 15_000;
 const LAYER_LOWER_DELAY_MS = 10_000;
 
 /**
+ * A new camera sends every layer this long before its first lowering. mediasoup 3.12 (bug #492)
+ * keeps a simulcast consumer's first forwarded stream as its timestamp reference and can switch
+ * away from it only once that stream has had an RTCP sender report (Chrome: about one a second
+ * per stream); turning the upper layers off right after they start stalls the consumers that
+ * began on them for good. Three reports' time, so that a join storm costs little uplink.
+ */
+export const FIRST_LAYER_LOWER_DELAY_MS = 3000;
+
+/**
  * Who receives what in one room. Sites receive nothing until room:receive; then the server keeps
  * their consumers equal to the receive policy (receive-policy.ts) after every change (views,
  * producers, mutes, audio-only), in one pass per event-loop turn however many changes came. It
@@ -43,8 +52,8 @@ export class RoomSubscriptions {
 	readonly #lingerTimers = new Map<string, NodeJS.Timeout>();
 	/** Last maxSpatialLayer told to each camera's owner. */
 	readonly #layersSent = new Map<string, number>();
-	/** Cameras whose layers may go down, since when nobody needs the higher ones (ms), and the timer that looks again. */
-	readonly #lowering = new Map<string, { since: number; timer: NodeJS.Timeout }>();
+	/** Cameras whose layers may go down: since when nobody needs the higher ones (ms), after how long, and the timer that looks again. */
+	readonly #lowering = new Map<string, { since: number; delayMs: number; timer: NodeJS.Timeout }>();
 	#scheduled: NodeJS.Immediate | null = null;
 	#closed = false;
 
@@ -234,8 +243,9 @@ export class RoomSubscriptions {
 			if (!camera) {
 				continue;
 			}
-			const layer = Math.max(demand.get(camera.id) ?? 0, this.#minimumLayer());
-			if (this.#layerToSend(camera.id, layer)) {
+			const top = Math.max(0, (camera.rtpParameters.encodings?.length ?? 1) - 1);
+			const layer = this.#layerToSend(camera.id, Math.max(demand.get(camera.id) ?? 0, this.#minimumLayer()), top);
+			if (layer !== null) {
 				this.#layersSent.set(camera.id, layer);
 				site.notify('producer:layers', { producerId: camera.id, maxSpatialLayer: layer });
 			}
@@ -248,29 +258,40 @@ export class RoomSubscriptions {
 		}
 	}
 
-	/** Whether to tell the camera `layer` now: at once when it is its first or goes up, after LAYER_LOWER_DELAY_MS when it goes down. */
-	#layerToSend(producerId: string, layer: number): boolean {
+	/**
+	 * The layer to tell the camera now, or null: a new camera is told its top layer (whatever its
+	 * browser last heard, e.g. before audio-only) and goes down after FIRST_LAYER_LOWER_DELAY_MS;
+	 * a higher layer at once; a lower one once nobody has needed more for LAYER_LOWER_DELAY_MS.
+	 */
+	#layerToSend(producerId: string, layer: number, top: number): number | null {
 		const sent = this.#layersSent.get(producerId);
-		if (sent === undefined || layer > sent) {
+		if (sent === undefined) {
 			this.#stopLowering(producerId);
-			return true;
+			if (layer < top) {
+				this.#startLowering(producerId, FIRST_LAYER_LOWER_DELAY_MS);
+			}
+			return Math.max(layer, top);
 		}
-		if (layer === sent) {
+		if (layer >= sent) {
 			this.#stopLowering(producerId);
-			return false;
+			return layer > sent ? layer : null;
 		}
 		const lowering = this.#lowering.get(producerId);
 		if (!lowering) {
-			const timer = setTimeout(() => this.changed(), LAYER_LOWER_DELAY_MS + 50);
-			timer.unref();
-			this.#lowering.set(producerId, { since: Date.now(), timer });
-			return false;
+			this.#startLowering(producerId, LAYER_LOWER_DELAY_MS);
+			return null;
 		}
-		if (Date.now() - lowering.since < LAYER_LOWER_DELAY_MS) {
-			return false;
+		if (Date.now() - lowering.since < lowering.delayMs) {
+			return null;
 		}
 		this.#stopLowering(producerId);
-		return true;
+		return layer;
+	}
+
+	#startLowering(producerId: string, delayMs: number): void {
+		const timer = setTimeout(() => this.changed(), delayMs + 50);
+		timer.unref();
+		this.#lowering.set(producerId, { since: Date.now(), delayMs, timer });
 	}
 
 	#stopLowering(producerId: string): void {
