@@ -25,7 +25,10 @@ function participant(id: string, micMuted = true): ParticipantView {
 function room() {
 	let participants: ParticipantView[] = [];
 	let locked = false;
-	const build = (forChair: boolean, seq: number): RoomSnapshot => ({
+	let builds = 0;
+	const build = (seq: number): RoomSnapshot => {
+		builds += 1;
+		return {
 		roomId: 'room',
 		seq,
 		meetingId: 'm',
@@ -36,14 +39,19 @@ function room() {
 		spotlight: null,
 		activeSpeaker: null,
 		waiting: [],
-		roster: forChair ? participants.map((p) => ({ unitId: p.unitId, unitName: p.unitName, host: false, state: 'present' as const, since: null, firstJoinedAt: null, disconnections: 0, participantIds: [p.id], waitingIds: [] })) : [],
+		roster: [],
 		recording: { enabled: false, paused: false },
 		settings: { joinMuted: false, lastN: 4, maxThumbnails: 12, downlinkKbps: 3200 },
 		recentSpeakers: [],
+		};
+	};
+	const forChair = (plain: RoomSnapshot): RoomSnapshot => ({
+		...plain,
+		roster: plain.participants.map((p) => ({ unitId: p.unitId, unitName: p.unitName, host: false, state: 'present' as const, since: null, firstJoinedAt: null, disconnections: 0, participantIds: [p.id], waitingIds: [] })),
 	});
 	const clients: { chair: boolean; state: RoomSnapshot | null; deltas: RoomDelta[]; gaps: number }[] = [];
 	const recipients: Recipient[] = [];
-	const broadcast = new RoomBroadcast({ build, recipients: () => recipients, delayMs: 50 });
+	const broadcast = new RoomBroadcast({ build, forChair, recipients: () => recipients, delayMs: 50 });
 	return {
 		broadcast,
 		set: (next: ParticipantView[]) => {
@@ -77,7 +85,8 @@ function room() {
 			client.state = broadcast.snapshot(chair);
 			return client;
 		},
-		truth: (chair = false) => build(chair, 0),
+		truth: (chair = false) => (chair ? forChair(build(0)) : build(0)),
+		builds: () => builds,
 	};
 }
 
@@ -101,6 +110,27 @@ describe('RoomBroadcast', () => {
 		expect(deltas[0]!.participants?.map((p) => p.id)).toEqual(['b', 'c']);
 		expect(deltas[0]!.locked).toBeUndefined();
 		expect(a.state!.participants.map((p) => p.id)).toEqual(['a', 'b', 'c']);
+		r.broadcast.close();
+	});
+
+	it('builds the room once per flush for chairs and everyone else; chairs also get the roll call', () => {
+		vi.useFakeTimers();
+		const r = room();
+		r.set([participant('a')]);
+		const site = r.join();
+		const chair = r.join(true);
+		const before = r.builds();
+		r.set([participant('a'), participant('b')]);
+		vi.advanceTimersByTime(60);
+		expect(r.builds()).toBe(before + 1);
+		const [plainDelta, chairDelta] = [site, chair].map((c) => c.deltas.at(-1)!);
+		expect(plainDelta!.seq).toBe(chairDelta!.seq);
+		expect(plainDelta!.participants?.map((p) => p.id)).toEqual(['b']);
+		expect(chairDelta!.participants?.map((p) => p.id)).toEqual(['b']);
+		expect(plainDelta!.roster).toBeUndefined();
+		expect(chairDelta!.roster?.map((e) => e.unitId)).toEqual(['b']);
+		expect(site.state).toEqual({ ...r.truth(), seq: site.state!.seq });
+		expect(chair.state).toEqual({ ...r.truth(true), seq: chair.state!.seq });
 		r.broadcast.close();
 	});
 

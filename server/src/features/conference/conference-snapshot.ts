@@ -12,10 +12,6 @@ type SnapshotInput = {
 	floorQueue: readonly { participantId: string; since: Date }[];
 	spotlight: string | null;
 	activeSpeaker: string | null;
-	/** Only chairs see the waiting room; pass none for everyone else. */
-	waiting: Iterable<Waiting>;
-	/** Only chairs see the roll call. */
-	roster: RosterEntry[];
 	mutedByChair: (p: Participant) => boolean;
 	recording: { enabled: boolean; paused: boolean };
 	settings: RoomSettings;
@@ -43,7 +39,7 @@ export function participantView(p: Participant, mutedByChair: boolean): Particip
 	};
 }
 
-/** The room as the sites see it, built once per change and sent to each of them. */
+/** The room as every site sees it, built once per change; chairs see more (withChairParts). */
 export function buildSnapshot(input: SnapshotInput): RoomSnapshot {
 	return {
 		roomId: input.roomId,
@@ -55,10 +51,19 @@ export function buildSnapshot(input: SnapshotInput): RoomSnapshot {
 		floorQueue: input.floorQueue.map((f) => ({ participantId: f.participantId, since: f.since.toISOString() })),
 		spotlight: input.spotlight,
 		activeSpeaker: input.activeSpeaker,
-		waiting: [...input.waiting].map((w) => ({ id: w.id, unitName: w.unitName, displayName: w.displayName, since: w.since.toISOString() })),
-		roster: input.roster,
+		waiting: [],
+		roster: [],
 		recording: { enabled: input.recording.enabled, paused: input.recording.paused },
 		settings: { ...input.settings },
 		recentSpeakers: [...input.recentSpeakers],
+	};
+}
+
+/** A site's state with what only chairs see: the waiting room and the roll call. The rest is shared. */
+export function withChairParts(plain: RoomSnapshot, chairs: { waiting: Iterable<Waiting>; roster: RosterEntry[] }): RoomSnapshot {
+	return {
+		...plain,
+		waiting: [...chairs.waiting].map((w) => ({ id: w.id, unitName: w.unitName, displayName: w.displayName, since: w.since.toISOString() })),
+		roster: chairs.roster,
 	};
 }

@@ -11,7 +11,7 @@ import { RECORDED_SPATIAL_LAYER } from '../../sfu/media-codecs.ts';
 import type { Peer, Source } from '../../sfu/peer.ts';
 import type { AttendanceLedger } from '../../domain/attendance-ledger.ts';
 import { buildRoster, sortRosterUnits, type RosterUnit } from './conference-roster.ts';
-import { buildSnapshot, participantView } from './conference-snapshot.ts';
+import { buildSnapshot, participantView, withChairParts } from './conference-snapshot.ts';
 import { byArrival } from '#shared/room/room-delta.ts';
 import type { MeetingJournal } from './meeting-journal.ts';
 import { receiveLimits, type SiteView } from './receive-policy.ts';
@@ -191,7 +191,8 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		const limits = receiveLimits(options.settings.downlinkKbps, options.settings.maxThumbnails);
 		this.#settings = { joinMuted: options.settings.joinMuted, lastN: options.settings.lastN, maxThumbnails: limits.maxThumbnails, downlinkKbps: options.settings.downlinkKbps };
 		this.#broadcast = new RoomBroadcast({
-			build: (forChair, seq) => this.#snapshot(forChair, seq),
+			build: (seq) => this.#snapshot(seq),
+			forChair: (plain) => this.#chairSnapshot(plain),
 			recipients: () => this.#participants.values(),
 			delayMs: BROADCAST_DELAY_MS,
 		});
@@ -967,9 +968,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 		}
 	}
 
-	/** The chair's snapshot has the waiting room and the roll call; everyone else's has neither. */
-	#snapshot(forChair: boolean, seq: number): RoomSnapshot {
-		const roster = this.#roster;
+	#snapshot(seq: number): RoomSnapshot {
 		return buildSnapshot({
 			roomId: this.#roomId,
 			seq,
@@ -980,21 +979,27 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 			floorQueue: this.#floorQueue,
 			spotlight: this.#spotlight,
 			activeSpeaker: this.#activeSpeaker,
-			waiting: forChair ? this.#waiting.values() : [],
-			roster:
-				forChair && roster
-					? buildRoster({
-							units: roster.units,
-							ledger: roster.ledger,
-							participants: this.#participants.values(),
-							waiting: this.#waiting.values(),
-							removed: (unitId) => this.#access.removed.has(unitId),
-						})
-					: [],
 			mutedByChair: (p) => this.#mutedByChair(p),
 			recording: this.#recording,
 			settings: this.#settings,
 			recentSpeakers: this.#recent,
+		});
+	}
+
+	/** The chair's state has the waiting room and the roll call too. */
+	#chairSnapshot(plain: RoomSnapshot): RoomSnapshot {
+		const roster = this.#roster;
+		return withChairParts(plain, {
+			waiting: this.#waiting.values(),
+			roster: roster
+				? buildRoster({
+						units: roster.units,
+						ledger: roster.ledger,
+						participants: this.#participants.values(),
+						waiting: this.#waiting.values(),
+						removed: (unitId) => this.#access.removed.has(unitId),
+					})
+				: [],
 		});
 	}
 

@@ -14,12 +14,16 @@ type Sent = {
 /** The parts of the state sent whole when they change. */
 const FIELDS = ['locked', 'floorQueue', 'spotlight', 'activeSpeaker', 'recording', 'settings', 'recentSpeakers', 'waiting'] as const;
 
-function sentOf(snapshot: RoomSnapshot): Sent {
+/**
+ * The JSON of each entry of `snapshot`. `base` is another class's snapshot of the same flush: the
+ * parts both share (the same objects) are not serialised twice.
+ */
+function sentOf(snapshot: RoomSnapshot, base?: { snapshot: RoomSnapshot; sent: Sent }): Sent {
 	return {
-		participants: new Map(snapshot.participants.map((p) => [p.id, JSON.stringify(p)])),
+		participants: base?.snapshot.participants === snapshot.participants ? base.sent.participants : new Map(snapshot.participants.map((p) => [p.id, JSON.stringify(p)])),
 		roster: new Map(snapshot.roster.map((r) => [r.unitId, JSON.stringify(r)])),
 		rosterOrder: snapshot.roster.map((r) => r.unitId).join(' '),
-		fields: new Map(FIELDS.map((field) => [field, JSON.stringify(snapshot[field])])),
+		fields: new Map(FIELDS.map((field) => [field, base?.snapshot[field] === snapshot[field] ? base.sent.fields.get(field)! : JSON.stringify(snapshot[field])])),
 	};
 }
 
@@ -59,7 +63,8 @@ function deltaOf(before: Sent | null, now: RoomSnapshot, nowSent: Sent): RoomDel
  * 170 sites). The join reply and room:resync carry the whole state at the last seq sent.
  */
 export class RoomBroadcast {
-	readonly #build: (forChair: boolean, seq: number) => RoomSnapshot;
+	readonly #build: (seq: number) => RoomSnapshot;
+	readonly #forChair: (plain: RoomSnapshot) => RoomSnapshot;
 	readonly #recipients: () => Iterable<Recipient>;
 	readonly #delayMs: number;
 	#seq = 0;
@@ -69,8 +74,18 @@ export class RoomBroadcast {
 	#built: { plain: RoomSnapshot | null; chair: RoomSnapshot | null } = { plain: null, chair: null };
 	#closed = false;
 
-	constructor(options: { build: (forChair: boolean, seq: number) => RoomSnapshot; recipients: () => Iterable<Recipient>; delayMs: number }) {
+	/**
+	 * `build`: the state everyone sees at `seq`; `forChair`: that state with what only chairs see
+	 * (waiting room, roll call), sharing the rest, so that a flush builds the participants once.
+	 */
+	constructor(options: {
+		build: (seq: number) => RoomSnapshot;
+		forChair: (plain: RoomSnapshot) => RoomSnapshot;
+		recipients: () => Iterable<Recipient>;
+		delayMs: number;
+	}) {
 		this.#build = options.build;
+		this.#forChair = options.forChair;
 		this.#recipients = options.recipients;
 		this.#delayMs = options.delayMs;
 	}
@@ -93,7 +108,7 @@ export class RoomBroadcast {
 		if (this.#built[kind]?.seq !== this.#seq || (options.fresh === true && this.#timer !== null)) {
 			this.flush();
 		}
-		const built = this.#built[kind] ?? this.#build(forChair, this.#seq);
+		const built = this.#built[kind] ?? this.#buildClass(forChair);
 		return options.own ? options.own(built) : built;
 	}
 
@@ -120,14 +135,18 @@ export class RoomBroadcast {
 		const recipients = [...this.#recipients()];
 		this.#built = { plain: null, chair: null };
 		const deltas = { plain: undefined as RoomDelta | undefined, chair: undefined as RoomDelta | undefined };
+		let base: { snapshot: RoomSnapshot; sent: Sent } | undefined;
+		let plain: RoomSnapshot | undefined;
 		for (const kind of ['plain', 'chair'] as const) {
 			// A class with nobody in it keeps its old baseline: its next delta carries everything since.
 			if (!recipients.some((r) => r.chair === (kind === 'chair'))) {
 				continue;
 			}
-			const snapshot = this.#build(kind === 'chair', this.#seq);
+			plain ??= this.#build(this.#seq);
+			const snapshot = kind === 'chair' ? this.#forChair(plain) : plain;
 			this.#built[kind] = snapshot;
-			const sent = sentOf(snapshot);
+			const sent = sentOf(snapshot, base);
+			base ??= { snapshot, sent };
 			deltas[kind] = deltaOf(this.#sent[kind], snapshot, sent);
 			this.#sent[kind] = sent;
 		}
@@ -137,6 +156,11 @@ export class RoomBroadcast {
 				recipient.notify('room:delta', delta);
 			}
 		}
+	}
+
+	#buildClass(forChair: boolean): RoomSnapshot {
+		const plain = this.#build(this.#seq);
+		return forChair ? this.#forChair(plain) : plain;
 	}
 
 	close(): void {
