@@ -280,11 +280,6 @@ export class MediaRoom extends TypedEmitter<MediaRoomEvents> {
 		}
 	}
 
-	/** The number of pipes open (metrics, tests). */
-	get pipeCount(): number {
-		return this.#pipes.size;
-	}
-
 	/** Starts the active-speaker observer on a live router unless one runs or is starting. */
 	#ensureSpeakerObserver(): void {
 		if (this.#closed || this.#speakerStarting || (this.#speaker && !this.#speaker.room.router.closed)) {

@@ -58,7 +58,7 @@ export class PipeLinks {
 		this.#routers = options.routers;
 	}
 
-	/** Transport pairs open or opening between two routers (metrics, tests). */
+	/** Transport pairs open or opening between two routers (for tests: mediasoup does not tell a pipe transport apart). */
 	linkCount(a: Router, b: Router): number {
 		return this.#links.get(pairKey(a, b))?.length ?? 0;
 	}
