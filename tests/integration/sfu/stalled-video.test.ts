@@ -99,23 +99,40 @@ describe('watchStalledVideo', () => {
 		expect(first.sink.received()).toBe(before);
 	});
 
-	it('leaves alone a consumer that is paused, or whose sender sends nothing', async () => {
+	it('leaves alone a consumer whose sender sends nothing, then forwards the lowest layer', async () => {
 		const { router, producer, send } = await camera();
-		const paused = await consumerTo(router, producer);
 		const silentSender = await consumerTo(router, producer);
 		const calls: string[] = [];
-		watchStalledVideo(paused.consumer, () => calls.push('paused'), 500);
 		watchStalledVideo(silentSender.consumer, () => calls.push('silent'), 500);
 		await silentSender.consumer.resume();
 		// Nothing sent for three times the wait.
 		await new Promise((resolve) => setTimeout(resolve, 1500));
 		expect(calls).toEqual([]);
-		// Once the lowest layer flows, the resumed one forwards it; the paused one is still not called.
 		send([0]);
 		await waitFor(() => silentSender.sink.received() >= 10, 5000, 'the lowest layer forwarded');
 		await new Promise((resolve) => setTimeout(resolve, 1000));
 		expect(calls).toEqual([]);
-		expect((await paused.consumer.getStats())[0]?.packetCount ?? 0).toBe(0);
+	});
+
+	it('leaves a stalled consumer alone while it is paused, and calls once it is resumed', async () => {
+		const { router, producer, send } = await camera();
+		send([1, 2]);
+		const { consumer } = await consumerTo(router, producer);
+		const calls: number[] = [];
+		watchStalledVideo(consumer, () => calls.push(Date.now()), 500);
+		await consumer.resume();
+		await waitFor(() => (consumer.currentLayers?.spatialLayer ?? -1) >= 1, 5000, 'an upper layer forwarded');
+		// Paused by its site, then the upper layers stop: the stall's signature, but not resumed.
+		await consumer.pause();
+		send([0]);
+		await waitFor(() => consumer.score.producerScores.some((s, layer) => layer > 0 && s === 0) && (consumer.score.producerScores[0] ?? 0) > 0, 10000, 'the upper layers seen stopped');
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect(calls).toEqual([]);
+		const resumedAt = Date.now();
+		await consumer.resume();
+		await waitFor(() => calls.length > 0, 10000, 'the stall noticed once resumed');
+		expect(calls).toHaveLength(1);
+		expect(calls[0]! - resumedAt).toBeGreaterThanOrEqual(500);
 	});
 
 	it('a site’s Subscriber replaces its stalled camera consumer with one that forwards', async () => {
