@@ -41,11 +41,13 @@ export class JoinAttempt {
 	/** The last room:view sent for this attempt's peer (a key), so that an unchanged view is not sent again. */
 	viewSent: string | null = null;
 	/**
-	 * The last producer:layers for this site's camera: a camera produced again (after audio-only)
-	 * starts at it instead of sending every layer until the server says so again. Per attempt: a
-	 * rejoined peer is new to the server, which tells it afresh.
+	 * The last producer:layers for this site's camera, kept for a camera whose producer:create is
+	 * not answered yet (the server may tell first). Cleared when the camera closes: a new camera
+	 * starts with every layer, as the server expects (it tells a new camera its top layer first).
 	 */
 	cameraLayers: number | null = null;
+	/** Cameras of this attempt closed since: a late producer:layers about one of them is ignored. */
+	readonly closedCameras = new Set<string>();
 	readonly #iceTimers = new Map<Transport, ReturnType<typeof setTimeout>>();
 	#closed = false;
 

@@ -328,8 +328,10 @@ export class RoomClient {
 		this.#audioOnly = audioOnly;
 		const attempt = this.#attempt;
 		const camera = attempt?.producers.get('camera');
-		if (audioOnly && camera) {
-			attempt?.producers.delete('camera');
+		if (audioOnly && camera && attempt) {
+			attempt.producers.delete('camera');
+			attempt.closedCameras.add(camera.id);
+			attempt.cameraLayers = null;
 			camera.close();
 			await request(this.#socket, 'producer:close', { producerId: camera.id });
 		} else if (!audioOnly && !camera && attempt) {
@@ -719,9 +721,9 @@ export class RoomClient {
 	};
 
 	/**
-	 * The layers anyone receives of this site's camera. Remembered also when the camera is not
-	 * there (audio-only, or its producer:create not answered yet: the server may tell before it
-	 * answers), for the camera produced next; a notice about an older camera producer is ignored.
+	 * The layers anyone receives of this site's camera. Remembered also while its producer:create
+	 * is not answered yet (the server may tell before it answers); a notice about a closed camera
+	 * is ignored.
 	 */
 	readonly #onProducerLayers = ({ producerId, maxSpatialLayer }: { producerId: string; maxSpatialLayer: number }): void => {
 		const attempt = this.#attempt;
@@ -729,7 +731,7 @@ export class RoomClient {
 			return;
 		}
 		const camera = attempt.producers.get('camera');
-		if (camera && camera.id !== producerId) {
+		if ((camera && camera.id !== producerId) || attempt.closedCameras.has(producerId)) {
 			return;
 		}
 		attempt.cameraLayers = maxSpatialLayer;

@@ -98,7 +98,7 @@ export class SegmentRecorder extends TypedEmitter<SegmentRecorderEvents> {
 	 */
 	static async start(options: SegmentRecorderOptions & { waitForPort?: number; startTimeoutMs?: number }): Promise<SegmentRecorder> {
 		const { waitForPort, startTimeoutMs = 10_000, ...rest } = options;
-		const full: Required<SegmentRecorderOptions> = { ffmpegPath: 'ffmpeg', stopTimeoutMs: SECOND_SIGINT_MS + 3000, ...rest };
+		const full: Required<SegmentRecorderOptions> = { ffmpegPath: 'ffmpeg', stopTimeoutMs: SECOND_SIGINT_MS + 1000, ...rest };
 		const sdpFile = join(full.dir, `${full.prefix}.sdp`);
 		await writeFile(sdpFile, full.sdp, { mode: 0o600 });
 		const recorder = new SegmentRecorder(full, sdpFile);
