@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FIRST_LAYER_LOWER_DELAY_MS, RoomSubscriptions, type SubscribingSite } from '../../../server/src/features/conference/room-subscriptions.ts';
 
 // producer:layers as RoomSubscriptions tells it, with sites that receive nothing (so nobody
@@ -35,61 +35,61 @@ function cameraSite(id: string, layers = 3): CameraSite {
 	};
 }
 
+/** The subscriptions of a room of `sites`, and `pass(ms)`: something changed, then `ms` go by. */
 function room(sites: CameraSite[], minimumLayer = () => 0) {
 	const log = { warn: () => undefined };
-	return new RoomSubscriptions({ sites: () => sites, mayBeHeard: () => true, minimumLayer, limits: { largeLayer: 2, maxThumbnails: 12 }, log });
+	const subscriptions = new RoomSubscriptions({ sites: () => sites, mayBeHeard: () => true, minimumLayer, limits: { largeLayer: 2, maxThumbnails: 12 }, log });
+	const pass = (ms: number): void => {
+		subscriptions.changed();
+		vi.advanceTimersByTime(ms);
+	};
+	return { subscriptions, pass };
 }
 
 describe('producer:layers for a new camera', () => {
+	beforeEach(() => {
+		vi.useFakeTimers();
+	});
+
 	afterEach(() => {
 		vi.useRealTimers();
 	});
 
 	it('tells it the top layer first and lowers it only after FIRST_LAYER_LOWER_DELAY_MS (mediasoup #492)', () => {
-		vi.useFakeTimers();
 		const site = cameraSite('a');
-		const subscriptions = room([site]);
-		subscriptions.changed();
-		vi.advanceTimersByTime(1);
+		const { subscriptions, pass } = room([site]);
+		pass(1);
 		expect(site.told).toEqual([2]);
 		// Passes before the delay lower nothing.
-		subscriptions.changed();
-		vi.advanceTimersByTime(FIRST_LAYER_LOWER_DELAY_MS - 100);
+		pass(FIRST_LAYER_LOWER_DELAY_MS - 100);
 		expect(site.told).toEqual([2]);
 		vi.advanceTimersByTime(200);
 		expect(site.told).toEqual([2, 0]);
-		subscriptions.changed();
-		vi.advanceTimersByTime(20_000);
+		pass(20_000);
 		expect(site.told).toEqual([2, 0]);
 		subscriptions.close();
 	});
 
 	it('lowers no further than the recorder needs, and a camera without simulcast is told its one layer', () => {
-		vi.useFakeTimers();
 		const simulcast = cameraSite('a');
 		const single = cameraSite('b', 1);
-		const subscriptions = room([simulcast, single], () => 1);
-		subscriptions.changed();
-		vi.advanceTimersByTime(FIRST_LAYER_LOWER_DELAY_MS + 100);
+		const { subscriptions, pass } = room([simulcast, single], () => 1);
+		pass(FIRST_LAYER_LOWER_DELAY_MS + 100);
 		expect(simulcast.told).toEqual([2, 1]);
 		expect(single.told).toEqual([1]);
 		subscriptions.close();
 	});
 
 	it('forgets a camera that closed: no lowering is told about it, and a new one starts again from the top', () => {
-		vi.useFakeTimers();
 		const site = cameraSite('a');
-		const subscriptions = room([site]);
-		subscriptions.changed();
-		vi.advanceTimersByTime(1);
+		const { subscriptions, pass } = room([site]);
+		pass(1);
 		site.closeCamera();
-		subscriptions.changed();
-		vi.advanceTimersByTime(FIRST_LAYER_LOWER_DELAY_MS + 100);
+		pass(FIRST_LAYER_LOWER_DELAY_MS + 100);
 		expect(site.told).toEqual([2]);
 		expect(vi.getTimerCount()).toBe(0);
 		site.newCamera();
-		subscriptions.changed();
-		vi.advanceTimersByTime(FIRST_LAYER_LOWER_DELAY_MS + 100);
+		pass(FIRST_LAYER_LOWER_DELAY_MS + 100);
 		expect(site.told).toEqual([2, 2, 0]);
 		subscriptions.close();
 	});
