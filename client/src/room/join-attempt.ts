@@ -41,13 +41,11 @@ export class JoinAttempt {
 	/** The last room:view sent for this attempt's peer (a key), so that an unchanged view is not sent again. */
 	viewSent: string | null = null;
 	/**
-	 * The last producer:layers for this site's camera, kept for a camera whose producer:create is
-	 * not answered yet (the server may tell first). Cleared when the camera closes: a new camera
-	 * starts with every layer, as the server expects (it tells a new camera its top layer first).
+	 * The last producer:layers for this site's camera, by producer id: a notice that overtakes its
+	 * camera's producer:create answer applies once the camera exists. Any other camera starts with
+	 * every layer, as the server expects (it tells a new camera its top layer first).
 	 */
-	cameraLayers: number | null = null;
-	/** Cameras of this attempt closed since: a late producer:layers about one of them is ignored. */
-	readonly closedCameras = new Set<string>();
+	cameraLayers: { producerId: string; layer: number } | null = null;
 	readonly #iceTimers = new Map<Transport, ReturnType<typeof setTimeout>>();
 	#closed = false;
 

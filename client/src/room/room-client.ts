@@ -328,10 +328,8 @@ export class RoomClient {
 		this.#audioOnly = audioOnly;
 		const attempt = this.#attempt;
 		const camera = attempt?.producers.get('camera');
-		if (audioOnly && camera && attempt) {
-			attempt.producers.delete('camera');
-			attempt.closedCameras.add(camera.id);
-			attempt.cameraLayers = null;
+		if (audioOnly && camera) {
+			attempt?.producers.delete('camera');
 			camera.close();
 			await request(this.#socket, 'producer:close', { producerId: camera.id });
 		} else if (!audioOnly && !camera && attempt) {
@@ -642,8 +640,8 @@ export class RoomClient {
 			return null;
 		}
 		attempt.producers.set(source, producer);
-		if (source === 'camera' && attempt.cameraLayers !== null) {
-			await this.#limitCamera(producer, attempt.cameraLayers);
+		if (source === 'camera' && attempt.cameraLayers?.producerId === producer.id) {
+			await this.#limitCamera(producer, attempt.cameraLayers.layer);
 		}
 		return producer;
 	}
@@ -721,9 +719,8 @@ export class RoomClient {
 	};
 
 	/**
-	 * The layers anyone receives of this site's camera. Remembered also while its producer:create
-	 * is not answered yet (the server may tell before it answers); a notice about a closed camera
-	 * is ignored.
+	 * The layers anyone receives of this site's camera. Remembered with the producer id also while
+	 * that camera's producer:create is not answered; a notice about another camera is ignored.
 	 */
 	readonly #onProducerLayers = ({ producerId, maxSpatialLayer }: { producerId: string; maxSpatialLayer: number }): void => {
 		const attempt = this.#attempt;
@@ -731,10 +728,10 @@ export class RoomClient {
 			return;
 		}
 		const camera = attempt.producers.get('camera');
-		if ((camera && camera.id !== producerId) || attempt.closedCameras.has(producerId)) {
+		if (camera && camera.id !== producerId) {
 			return;
 		}
-		attempt.cameraLayers = maxSpatialLayer;
+		attempt.cameraLayers = { producerId, layer: maxSpatialLayer };
 		if (camera) {
 			void this.#limitCamera(camera, maxSpatialLayer);
 		}
